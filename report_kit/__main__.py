@@ -1,0 +1,3 @@
+from report_kit.cli import main
+
+main()

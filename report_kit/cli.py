@@ -1,0 +1,104 @@
+"""The ``report-kit`` console command: parses options, calls the library, prints results.
+
+Exit status (submission.md): 0 no errors, 1 errors found, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+FORMATS = ("text", "json", "csv")
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期应为YYYY-MM-DD格式，实际为“{value}”") from None
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from report_kit.atomic import write_text
+
+        write_text(output, text)
+        click.echo(f"已写入 {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="report_kit", message="report-kit %(version)s")
+def main() -> None:
+    """report_kit：政府信息公开工作年度报告的填报、校验与编制工具。"""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="输出格式：text（中文清单）、json、csv。",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件，而不是屏幕。")
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False),
+    help="（工作簿）另存一份标注副本：错误单元格标红、警告标黄并附批注。",
+)
+@click.option("--today", callback=_date, help="以该日期为“今天”（YYYY-MM-DD），用于复核历史报告。")
+@click.option("--deadline", callback=_date, help="本批次的发布期限（YYYY-MM-DD），代替法定期限。")
+def check(files, fmt, output, annotate, today, deadline):
+    """校验一个或多个填报文件（JSON、YAML或Excel工作簿），列出全部问题。"""
+    from report_kit.check import check_file
+
+    if annotate and len(files) != 1:
+        raise click.UsageError("--annotate 只能用于单个工作簿。")
+    reports = [check_file(path, today=today, deadline=deadline) for path in files]
+    if fmt == "json":
+        from report_kit.writers.findings_data import render_json
+
+        text = render_json(reports)
+    elif fmt == "csv":
+        from report_kit.writers.findings_data import render_csv
+
+        text = render_csv(reports)
+    else:
+        from report_kit.writers.findings_text import render_text
+
+        text = render_text(reports)
+    _emit(text, output)
+    if annotate:
+        from report_kit.writers.annotate import annotate_workbook
+
+        message = annotate_workbook(files[0], reports[0], annotate)
+        click.echo(message, err=True)
+    sys.exit(0 if all(r.valid for r in reports) else 1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+    help="输出格式。",
+)
+def rules(fmt):
+    """列出全部校验规则（规则编号、级别、说明），供审核时引用。"""
+    from report_kit.writers.rule_list import render_rules
+
+    click.echo(render_rules(fmt), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,130 @@
+"""Findings and reports: plain data, kept apart from how they are printed.
+
+A :class:`Finding` is what one rule says about one place of one submission. A
+:class:`FileReport` collects the findings of one input file; writers (text, JSON, CSV,
+workbook annotation) only ever read these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from report_kit.settings import SEVERITIES, SEVERITY_LABELS
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding points: a JSON pointer into the canonical submission, its official
+    label and, for workbooks, the sheet and A1 address the user typed it in."""
+
+    pointer: str
+    label: str = ""
+    sheet: str | None = None
+    cell: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"pointer": self.pointer}
+        if self.sheet is not None:
+            data["sheet"] = self.sheet
+        if self.cell is not None:
+            data["cell"] = self.cell
+        data["label"] = self.label
+        return data
+
+    @property
+    def address(self) -> str | None:
+        """``表三!D7`` style address, when the input was a workbook."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    locations: tuple[Location, ...] = ()
+    expected: Any = None
+    actual: Any = None
+    suggestion: str = ""
+    difference: Any = None
+    quote: str | None = None
+    involved: tuple[str, ...] = ()
+    table: str | None = None
+    sort_key: tuple = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+    @property
+    def pointer(self) -> str:
+        return self.locations[0].pointer if self.locations else ""
+
+    def with_locations(self, locations: tuple[Location, ...]) -> Finding:
+        return replace(self, locations=locations)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "locations": [loc.to_dict() for loc in self.locations],
+            "expected": self.expected,
+            "actual": self.actual,
+        }
+        if self.difference is not None:
+            data["difference"] = self.difference
+        data["suggestion"] = self.suggestion
+        if self.quote is not None:
+            data["quote"] = self.quote
+        if self.table is not None:
+            data["table"] = self.table
+        if self.involved:
+            data["involved"] = list(self.involved)
+        return data
+
+
+def count_by_severity(findings: list[Finding]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+@dataclass
+class FileReport:
+    """Everything ``check`` knows about one input file."""
+
+    file: str
+    findings: list[Finding]
+    submission: dict | None = None
+    unit: str | None = None
+    year: int | None = None
+    not_evaluated: list[str] = field(default_factory=list)
+    source_kind: str = "json"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_severity(self.findings)
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "unit": self.unit,
+            "year": self.year,
+            "valid": self.valid,
+            "counts": self.counts,
+            "not_evaluated": list(self.not_evaluated),
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,256 @@
+"""The national format as an object model, read from ``schemas/layout-<format>.json``.
+
+Every other module — the schema builder, the rule compiler, the workbook and document
+writers — asks this module for rows, columns, labels and cell order, so that nothing
+about the format is written down twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from report_kit.settings import SCHEMA_DIR
+
+TABLE_ORDER = ("meta", "T2", "T3", "T4", "fees", "text")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    type: str = "count"
+    tags: tuple[str, ...] = ()
+    short: str | None = None
+    unit: str | None = None
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    path: str  # pointer relative to the table pointer, e.g. "results/withheld/state_secret"
+    label: str
+    columns: tuple[Column, ...]
+    tags: tuple[str, ...] = ()
+    short: str | None = None
+    group: str | None = None
+    block: int = 0
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One numeric cell of a statistical table (or of the structured fee figures)."""
+
+    pointer: str
+    table: str
+    row: Row
+    column: Column
+    order: tuple[int, int, int]
+
+    @property
+    def label(self) -> str:
+        return f"{self.row.label} · {self.column.label}"
+
+    @property
+    def type(self) -> str:
+        return self.column.type
+
+
+@dataclass
+class Table:
+    id: str
+    name: str
+    title: str
+    pointer: str
+    rows: list[Row]
+    columns: list[Column]
+    raw: dict
+
+    def cell_pointer(self, row: Row, column: Column) -> str:
+        return f"{self.pointer}/{row.path}/{column.key}"
+
+
+@dataclass
+class Layout:
+    """Indexes over one format revision's layout file."""
+
+    format: str
+    raw: dict
+    tables: dict[str, Table] = field(default_factory=dict)
+    cells: dict[str, Cell] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    order: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    collections: dict[str, list[str]] = field(default_factory=dict)
+    text_items: list[dict] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[dict]:
+        return self.raw["sections"]
+
+    @property
+    def meta(self) -> list[dict]:
+        return self.raw["meta"]
+
+    @property
+    def enums(self) -> dict[str, dict[str, str]]:
+        return self.raw["enums"]
+
+    def label(self, pointer: str) -> str:
+        """The official Chinese label of a pointer, falling back to its nearest labelled parent."""
+        probe = pointer
+        while probe:
+            if probe in self.labels:
+                extra = pointer[len(probe) :].strip("/")
+                return self.labels[probe] + (f" · {extra}" if extra else "")
+            probe = probe.rsplit("/", 1)[0]
+        return pointer or "（整个文件）"
+
+    def sort_key(self, pointer: str) -> tuple[int, int, int]:
+        probe = pointer
+        while probe:
+            if probe in self.order:
+                return self.order[probe]
+            probe = probe.rsplit("/", 1)[0]
+        return (len(TABLE_ORDER), 0, 0)
+
+
+def _columns(raw: list[dict]) -> tuple[Column, ...]:
+    return tuple(
+        Column(
+            key=c["key"],
+            label=c["label"],
+            type=c.get("type", "count"),
+            tags=tuple(c.get("tags", ())),
+            short=c.get("short"),
+            unit=c.get("unit"),
+        )
+        for c in raw
+    )
+
+
+def _build_t2(raw: dict) -> Table:
+    rows: list[Row] = []
+    for index, block in enumerate(raw["blocks"]):
+        columns = _columns(block["columns"])
+        for r in block["rows"]:
+            rows.append(
+                Row(
+                    key=r["key"],
+                    path=r["key"],
+                    label=r["label"],
+                    columns=columns,
+                    tags=tuple(r.get("tags", ())),
+                    block=index,
+                )
+            )
+    all_columns = {c.key: c for row in rows for c in row.columns}
+    return Table("T2", raw["name"], raw["title"], raw["pointer"], rows, list(all_columns.values()), raw)
+
+
+def _build_grid(table_id: str, raw: dict) -> Table:
+    columns = _columns(raw["columns"])
+    rows = [
+        Row(
+            key=r["key"],
+            path=r["path"],
+            label=r["label"],
+            columns=columns,
+            tags=tuple(r.get("tags", ())),
+            short=r.get("short"),
+            group=r.get("group"),
+        )
+        for r in raw["rows"]
+    ]
+    return Table(table_id, raw["name"], raw["title"], raw["pointer"], rows, list(columns), raw)
+
+
+def _build_fees(raw: dict) -> Table:
+    columns = _columns(raw["cells"])
+    row = Row(key="fees", path="", label=raw["label"], columns=columns)
+    return Table("fees", raw["label"], raw["label"], raw["pointer"], [row], list(columns), raw)
+
+
+def build_layout(raw: dict) -> Layout:
+    layout = Layout(format=raw["format"], raw=raw)
+    tables = raw["tables"]
+    layout.tables["T2"] = _build_t2(tables["T2"])
+    layout.tables["T3"] = _build_grid("T3", tables["T3"])
+    layout.tables["T4"] = _build_grid("T4", tables["T4"])
+    layout.tables["fees"] = _build_fees(raw["fees"])
+
+    for pointer, label in raw.get("objects", {}).items():
+        layout.labels[pointer] = label
+    for index, meta in enumerate(raw["meta"]):
+        layout.labels[meta["pointer"]] = meta["label"]
+        layout.order[meta["pointer"]] = (TABLE_ORDER.index("meta"), index, 0)
+    for table_id, table in layout.tables.items():
+        t_index = TABLE_ORDER.index(table_id)
+        for r_index, row in enumerate(table.rows):
+            row_pointer = f"{table.pointer}/{row.path}".rstrip("/")
+            layout.labels.setdefault(row_pointer, row.label)
+            layout.order.setdefault(row_pointer, (t_index, r_index, 0))
+            for c_index, column in enumerate(row.columns):
+                pointer = f"{row_pointer}/{column.key}"
+                cell = Cell(pointer, table_id, row, column, (t_index, r_index, c_index + 1))
+                layout.cells[pointer] = cell
+                layout.order[pointer] = cell.order
+                layout.labels[pointer] = (
+                    column.label if table_id == "fees" else f"{row.label} · {column.label}"
+                )
+        layout.order.setdefault(table.pointer, (t_index, 0, 0))
+        layout.labels.setdefault(table.pointer, f"{table.name} {table.title}")
+
+    t_text = TABLE_ORDER.index("text")
+    position = 0
+    for section in raw["sections"]:
+        if "pointer" not in section:
+            continue
+        heading = f"{section['number']}、{section['title']}"
+        layout.labels[section["pointer"]] = heading
+        layout.order[section["pointer"]] = (t_text, position, 0)
+        position += 1
+        for item in section.get("items", ()):
+            layout.labels[item["pointer"]] = f"{heading} · {item['label']}"
+            layout.order[item["pointer"]] = (t_text, position, 0)
+            layout.text_items.append({**item, "section": section["key"]})
+            position += 1
+        if not section.get("items"):
+            layout.text_items.append(
+                {
+                    "key": section["key"],
+                    "label": section["title"],
+                    "pointer": section["pointer"],
+                    "required": section.get("required", False),
+                    "section": section["key"],
+                }
+            )
+
+    for table_id in ("T3", "T4"):
+        table = layout.tables[table_id]
+        c = layout.collections
+        c[f"{table_id}.columns"] = [col.key for col in table.columns]
+        c[f"{table_id}.parts"] = [col.key for col in table.columns if "part" in col.tags]
+        c[f"{table_id}.rows"] = [row.path for row in table.rows]
+        for tag in sorted({t for row in table.rows for t in row.tags}):
+            c[f"{table_id}.rows.{tag}"] = [row.path for row in table.rows if tag in row.tags]
+    t2 = layout.tables["T2"]
+    for tag in sorted({t for row in t2.rows for t in row.tags}):
+        layout.collections[f"T2.rows.{tag}"] = [row.path for row in t2.rows if tag in row.tags]
+    return layout
+
+
+@cache
+def load_layout(format_revision: str = "2021") -> Layout:
+    path = Path(SCHEMA_DIR) / f"layout-{format_revision}.json"
+    with open(path, encoding="utf-8") as handle:
+        return build_layout(json.load(handle))

@@ -1,0 +1,181 @@
+"""The schema layer: JSON Schema errors turned into Chinese findings, one per place.
+
+Every error of the document is reported (not the first only); each becomes a finding of an
+``S.*`` rule with the official label of the place. The pointers of failed places are
+returned too, so that the arithmetic layer stays silent about them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from report_kit.catalogue import Catalogue
+from report_kit.chinese_numbers import parse_number
+from report_kit.findings import Finding, Location
+from report_kit.layout import Layout
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid: start-up matters
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+TYPE_NAMES = {
+    "integer": "整数",
+    "number": "数字",
+    "string": "文字",
+    "object": "一组项目（键值对象）",
+    "array": "列表",
+    "boolean": "是/否",
+    "null": "空值",
+}
+
+
+def compile_schema_validator(schema: dict) -> Draft202012Validator:
+    """The full validator; the schema itself is checked by the test-suite, not at start-up."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(schema, format_checker=FormatChecker(formats=["date"]))
+
+
+def describe(value: Any) -> str:
+    """How a value looks to the user, in Chinese."""
+    if value is None:
+        return "空值（null）"
+    if isinstance(value, bool):
+        return f"是/否值（{str(value).lower()}）"
+    if isinstance(value, str):
+        return f"文字“{value}”" if value else "空文字"
+    if isinstance(value, (int, float)):
+        return f"数字{value:g}" if isinstance(value, float) else f"数字{value}"
+    if isinstance(value, dict):
+        return "一组项目（键值对象）"
+    if isinstance(value, list):
+        return f"列表（{len(value)}项）"
+    return type(value).__name__
+
+
+def _pointer(path) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _type_fix(error: ValidationError) -> str:
+    expected = error.validator_value
+    value = error.instance
+    if expected in ("integer", "number") and isinstance(value, str):
+        number = parse_number(value)
+        if number is not None:
+            return f"请直接填写数字 {number}，不要加引号。"
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if digits:
+            return f"请只填写数字（如 {int(digits)}），不要带“件”“元”等单位或文字。"
+        return "请填写阿拉伯数字；没有发生的事项填0。"
+    if expected in ("integer", "number") and value is None:
+        return "请填写数字；没有发生的事项填0。"
+    if expected == "object":
+        return "此处应是下一级的多个项目，请对照示例文件的结构填写。"
+    if expected == "string":
+        return "请填写文字内容（多段文字可以写在一个字符串里）。"
+    return "请按规定的类型填写。"
+
+
+def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> Iterator[tuple[Finding, str]]:
+    keyword = error.validator
+    pointer = _pointer(error.absolute_path)
+    label = layout.label(pointer)
+    value = error.instance
+
+    def make(rule_id: str, at: str, values: dict, **kwargs) -> tuple[Finding, str]:
+        values = {"label": layout.label(at), "pointer": at, "actual_text": describe(value), **values}
+        finding = catalogue[rule_id].finding(
+            values, (Location(at, layout.label(at)),), involved=(at,), **kwargs
+        )
+        return finding, at
+
+    if keyword == "required":
+        for key in error.validator_value:
+            if isinstance(value, dict) and key not in value:
+                at = f"{pointer}/{key}"
+                yield make("S.required", at, {}, expected="必填", actual=None)
+    elif keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in value:
+            if key in allowed:
+                continue
+            at = f"{pointer}/{key}"
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            yield make(
+                "S.unknown_key",
+                at,
+                {
+                    "parent_label": label,
+                    "key": key,
+                    "hint": f"，是否应为“{close[0]}”" if close else "",
+                    "closest": f"（如“{close[0]}”）" if close else "",
+                },
+                expected=close[0] if close else sorted(allowed),
+                actual=key,
+            )
+    elif keyword == "type":
+        expected = error.validator_value
+        if expected == "integer" and isinstance(value, float) and not isinstance(value, bool):
+            yield make("S.integer", pointer, {}, expected="整数", actual=value)
+        else:
+            yield make(
+                "S.type",
+                pointer,
+                {"expected_type": TYPE_NAMES.get(expected, expected), "how_to_fix": _type_fix(error)},
+                expected=TYPE_NAMES.get(expected, expected),
+                actual=value
+                if isinstance(value, (str, int, float, bool)) or value is None
+                else describe(value),
+            )
+    elif keyword in ("minimum", "maximum") and pointer == "/year":
+        schema = error.schema
+        yield make(
+            "S.year",
+            pointer,
+            {"minimum": schema.get("minimum"), "maximum": schema.get("maximum")},
+            expected=f"{schema.get('minimum')}–{schema.get('maximum')}",
+            actual=value,
+        )
+    elif keyword == "minimum":
+        yield make("S.negative", pointer, {}, expected="≥0", actual=value)
+    elif keyword == "enum":
+        labels = error.schema.get("x-labels", {})
+        allowed = "、".join(f"{k}（{v}）" for k, v in labels.items()) or "、".join(
+            map(str, error.validator_value)
+        )
+        yield make(
+            "S.enum", pointer, {"allowed": allowed}, expected=list(error.validator_value), actual=value
+        )
+    elif keyword == "format":
+        yield make("S.date", pointer, {}, expected="YYYY-MM-DD", actual=value)
+    elif keyword in ("minLength", "pattern"):
+        yield make("S.empty", pointer, {}, expected="非空", actual=value)
+    else:  # a keyword this module does not know yet: still a clear finding
+        yield make(
+            "S.type",
+            pointer,
+            {"expected_type": "规定的格式", "how_to_fix": error.message},
+            expected=json.dumps(error.validator_value, ensure_ascii=False),
+            actual=value if isinstance(value, (str, int, float)) else describe(value),
+        )
+
+
+def schema_findings(
+    validator: Draft202012Validator, submission: Any, layout: Layout, catalogue: Catalogue
+) -> tuple[list[Finding], set[str]]:
+    findings: list[Finding] = []
+    bad: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    for error in validator.iter_errors(submission):
+        for finding, at in _convert(error, layout, catalogue):
+            key = (finding.rule, at)
+            if key in seen:
+                continue
+            seen.add(key)
+            findings.append(finding)
+            bad.add(at)
+    return findings, bad

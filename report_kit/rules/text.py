@@ -1,0 +1,110 @@
+"""Prose against tables (rules.md §5): numbers the text states must match the cells.
+
+Patterns live in the rule catalogue with a ``{NUM}`` placeholder; this module compiles
+them, splits prose into sentences, and compares every claim it finds with the tables.
+A sentence with an explicit number wins over a negation (「未收到」) in the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from report_kit.catalogue import Rule
+from report_kit.chinese_numbers import NUMBER_PATTERN, parse_number
+from report_kit.findings import Finding
+from report_kit.layout import Layout
+from report_kit.rules.base import Check, NotEvaluated, format_number, location, plain
+from report_kit.rules.context import Context
+
+SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
+EXCLUDE_WINDOW = 8
+MAX_QUOTE = 160
+
+
+@dataclass(frozen=True)
+class Claim:
+    value: int | float
+    sentence: str
+
+
+def sentences(text: str) -> Iterator[str]:
+    for piece in SENTENCE_END.split(text):
+        piece = piece.strip()
+        if piece:
+            yield piece
+
+
+def default_text_pointers(layout: Layout) -> list[str]:
+    """Prose where figures are reported: 一 and 六. Section 五 talks about last year and plans."""
+    return [item["pointer"] for item in layout.text_items if item["section"] in ("overview", "other")]
+
+
+class ClaimFinder:
+    def __init__(self, spec: dict) -> None:
+        self.patterns = [re.compile(p.replace("{NUM}", NUMBER_PATTERN)) for p in spec["patterns"]]
+        self.zero_patterns = [re.compile(p) for p in spec.get("zero_patterns", ())]
+        self.exclude = tuple(spec.get("exclude", ()))
+
+    def _excluded(self, sentence: str, match: re.Match) -> bool:
+        window = sentence[max(0, match.start() - EXCLUDE_WINDOW) : match.end()]
+        return any(word in window for word in self.exclude)
+
+    def claims(self, text: str) -> Iterator[Claim]:
+        for sentence in sentences(text):
+            found = []
+            for pattern in self.patterns:
+                for match in pattern.finditer(sentence):
+                    if self._excluded(sentence, match):
+                        continue
+                    value = parse_number(match.group("num"))
+                    if value is not None:
+                        found.append(value)
+            if found:
+                for value in dict.fromkeys(found):
+                    yield Claim(value, sentence)
+                continue
+            for pattern in self.zero_patterns:
+                match = pattern.search(sentence)
+                if match and not self._excluded(sentence, match):
+                    yield Claim(0, sentence)
+                    break
+
+
+def _quote(sentence: str) -> str:
+    return sentence if len(sentence) <= MAX_QUOTE else sentence[: MAX_QUOTE - 1] + "…"
+
+
+def compile_text_claim(rule: Rule, layout: Layout) -> list[Check]:
+    finder = ClaimFinder(rule.raw)
+    cells = tuple(rule.raw["cells"])
+    texts = tuple(rule.raw.get("texts") or default_text_pointers(layout))
+
+    def run(ctx: Context) -> Iterator[Finding]:
+        values = [ctx.numbers.get(p) for p in cells]
+        if any(v is None for v in values):
+            raise NotEvaluated(cells[0])
+        actual = plain(sum(values))
+        seen = set()
+        for text_pointer in texts:
+            text = ctx.text(text_pointer)
+            if not text:
+                continue
+            for claim in finder.claims(text):
+                if abs(float(claim.value) - actual) <= 1e-6 or (claim.sentence, claim.value) in seen:
+                    continue
+                seen.add((claim.sentence, claim.value))
+                quote = _quote(claim.sentence)
+                claimed = plain(float(claim.value)) if not isinstance(claim.value, int) else claim.value
+                yield rule.finding(
+                    {"claimed": format_number(claimed), "actual": format_number(actual), "quote": quote},
+                    (location(layout, text_pointer),) + tuple(location(layout, p) for p in cells),
+                    expected=actual,
+                    actual=claimed,
+                    difference=plain(abs(claimed - actual)),
+                    quote=quote,
+                    involved=cells + (text_pointer,),
+                )
+
+    return [Check(rule, rule.id, cells + texts, run)]

@@ -1,0 +1,125 @@
+"""Builds the JSON Schema (draft 2020-12) of the canonical submission from the layout file.
+
+The schema is committed to ``schemas/`` so that other tools can use it, but it is *derived*:
+run ``python -m report_kit.schema_build`` after editing a layout file, and the test-suite
+fails while the committed copy is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from report_kit.layout import Layout, load_layout
+from report_kit.settings import SCHEMA_DIR, YEAR_RANGE
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _object(title: str, properties: dict, required: list[str] | None = None) -> dict:
+    return {
+        "type": "object",
+        "title": title,
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
+def _number_schema(column_type: str, title: str) -> dict:
+    if column_type == "amount":
+        return {"type": "number", "minimum": 0, "title": title}
+    return {"type": "integer", "minimum": 0, "title": title}
+
+
+def _meta_schema(meta: dict, layout: Layout) -> dict:
+    kind = meta["type"]
+    title = meta["label"]
+    if kind == "enum":
+        values = layout.enums[meta["enum"]]
+        return {"enum": list(values), "title": title, "x-labels": values}
+    if kind == "year":
+        return {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1], "title": title}
+    if kind == "date":
+        return {"type": "string", "format": "date", "title": title}
+    if kind == "name":
+        return {"type": "string", "minLength": 1, "pattern": "\\S", "title": title}
+    return {"type": "string", "title": title}
+
+
+def _insert(tree: dict, pointer: str, schema: dict, required: bool, labels: dict[str, str]) -> None:
+    parts = pointer.strip("/").split("/")
+    node = tree
+    prefix = ""
+    for part in parts[:-1]:
+        prefix += "/" + part
+        child = node["properties"].get(part)
+        if child is None:
+            child = _object(labels.get(prefix, part), {}, [])
+            node["properties"][part] = child
+            if not prefix.startswith("/text"):
+                node["required"].append(part)
+        node = child
+    node["properties"][parts[-1]] = schema
+    if required:
+        node["required"].append(parts[-1])
+
+
+def build_schema(layout: Layout) -> dict:
+    root = {
+        "$schema": DRAFT,
+        "$id": f"https://report-kit.example/schemas/submission-{layout.format}.schema.json",
+        "title": f"政府信息公开工作年度报告（{layout.raw['notice']}）",
+        "type": "object",
+        "properties": {},
+        "required": [],
+        "additionalProperties": False,
+    }
+    labels = layout.labels
+    for meta in layout.meta:
+        _insert(root, meta["pointer"], _meta_schema(meta, layout), meta["required"], labels)
+    for section in layout.sections:
+        if "pointer" not in section:
+            continue
+        heading = labels[section["pointer"]]
+        items = section.get("items")
+        if not items:
+            _insert(root, section["pointer"], {"type": "string", "title": heading}, False, labels)
+            continue
+        for item in items:
+            _insert(
+                root,
+                item["pointer"],
+                {"type": "string", "title": item["label"]},
+                False,  # missing prose is a document finding (D.*), not a shape error
+                labels,
+            )
+    for table in layout.tables.values():
+        for row in table.rows:
+            for column in row.columns:
+                pointer = table.cell_pointer(row, column).replace("//", "/")
+                title = labels[pointer.rstrip("/")]
+                _insert(root, pointer, _number_schema(column.type, title), True, labels)
+    return root
+
+
+def schema_path(format_revision: str) -> Path:
+    return Path(SCHEMA_DIR) / f"submission-{format_revision}.schema.json"
+
+
+def render(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    revisions = argv if argv else ["2021"]
+    for revision in revisions:
+        path = schema_path(revision)
+        path.write_text(render(build_schema(load_layout(revision))), encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

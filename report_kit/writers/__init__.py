@@ -1,0 +1,1 @@
+"""Writers: findings and submissions → text, JSON, CSV, workbooks, documents."""
