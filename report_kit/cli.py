@@ -100,5 +100,20 @@ def rules(fmt):
     click.echo(render_rules(fmt), nl=False)
 
 
+def _register_commands() -> None:
+    import importlib
+    import importlib.util
+
+    from report_kit.commands import COMMANDS
+
+    for name in COMMANDS:
+        if importlib.util.find_spec(f"report_kit.commands.{name}") is None:
+            continue
+        module = importlib.import_module(f"report_kit.commands.{name}")
+        main.add_command(getattr(module, name))
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,179 @@
+"""The official tables as grids of cells with spans — the one drawing every writer shares.
+
+The Excel template, the Word report and the HTML page all lay 表二/表三/表四 out exactly as
+the national format prints them: merged block headers, the 3×3 note of 表三, the 行政复议 /
+行政诉讼 header of 表四. This module derives that drawing from the layout file once, so the
+writers only map grid cells to their medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from report_kit.layout import Layout, Table, load_layout
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    text: str = ""
+    kind: str = "header"  # header | label | data | note | block
+    rowspan: int = 1
+    colspan: int = 1
+    pointer: str | None = None  # for data cells: where the value lives in the submission
+    value_type: str = "count"  # count | amount
+
+
+@dataclass
+class Grid:
+    table: str
+    title: str
+    width: int
+    header_rows: int  # how many leading rows repeat when a table breaks across pages
+    cells: list[GridCell] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    def rows(self) -> list[list[GridCell]]:
+        """Cells grouped by the row they start in, left to right."""
+        grouped: list[list[GridCell]] = [[] for _ in range(self.height)]
+        for cell in self.cells:
+            grouped[cell.row].append(cell)
+        for row in grouped:
+            row.sort(key=lambda c: c.col)
+        return grouped
+
+    def data_cells(self) -> list[GridCell]:
+        return [c for c in self.cells if c.kind == "data"]
+
+
+def _t2(layout: Layout) -> Grid:
+    table = layout.tables["T2"]
+    raw = table.raw
+    width = 1 + max(len(block["columns"]) for block in raw["blocks"])
+    grid = Grid("T2", f"{table.name} {table.title}", width, header_rows=0)
+    r = 0
+    for index, block in enumerate(raw["blocks"]):
+        grid.cells.append(GridCell(r, 0, block["header"], "block", colspan=width))
+        r += 1
+        columns = block["columns"]
+        span = (width - 1) // len(columns)
+        grid.cells.append(GridCell(r, 0, raw["label_column"], "header"))
+        for c, column in enumerate(columns):
+            last = c == len(columns) - 1
+            grid.cells.append(
+                GridCell(r, 1 + c * span, column["label"], "header", colspan=width - 1 - c * span if last else span)
+            )
+        r += 1
+        for row in (row for row in table.rows if row.block == index):
+            grid.cells.append(GridCell(r, 0, row.label, "label"))
+            for c, column in enumerate(row.columns):
+                last = c == len(row.columns) - 1
+                grid.cells.append(
+                    GridCell(
+                        r,
+                        1 + c * span,
+                        kind="data",
+                        colspan=width - 1 - c * span if last else span,
+                        pointer=table.cell_pointer(row, column),
+                        value_type=column.type,
+                    )
+                )
+            r += 1
+    return grid
+
+
+def _t3(layout: Layout) -> Grid:
+    table = layout.tables["T3"]
+    raw = table.raw
+    labels = raw["label_columns"]
+    width = labels + len(table.columns)
+    grid = Grid("T3", f"{table.name} {table.title}", width, header_rows=3)
+    grid.cells.append(GridCell(0, 0, raw["note"], "note", rowspan=3, colspan=labels))
+    grid.cells.append(GridCell(0, labels, raw["header"]["top"], "header", colspan=len(table.columns)))
+    col = labels
+    for group in raw["header"]["groups"]:
+        keys = group["columns"]
+        if len(keys) == 1:
+            grid.cells.append(GridCell(1, col, group["label"], "header", rowspan=2))
+        else:
+            grid.cells.append(GridCell(1, col, group["label"], "header", colspan=len(keys)))
+            for offset, key in enumerate(keys):
+                label = next(c.label for c in table.columns if c.key == key)
+                grid.cells.append(GridCell(2, col + offset, label, "header"))
+        col += len(keys)
+
+    groups = raw["groups"]
+
+    def chain(group: str | None) -> list[str]:
+        out = []
+        while group:
+            out.insert(0, group)
+            group = groups[group].get("parent")
+        return out
+
+    first_row = 3
+    placed: set[str] = set()
+    for index, row in enumerate(table.rows):
+        r = first_row + index
+        path = chain(row.group)
+        for depth, group in enumerate(path):
+            if group in placed:
+                continue
+            placed.add(group)
+            members = [i for i, other in enumerate(table.rows) if group in chain(other.group)]
+            grid.cells.append(
+                GridCell(first_row + members[0], depth, groups[group]["label"], "label", rowspan=len(members))
+            )
+        depth = len(path)
+        grid.cells.append(GridCell(r, depth, row.label, "label", colspan=labels - depth))
+        for c, column in enumerate(table.columns):
+            grid.cells.append(
+                GridCell(r, labels + c, kind="data", pointer=table.cell_pointer(row, column), value_type=column.type)
+            )
+    return grid
+
+
+def _t4(layout: Layout) -> Grid:
+    table: Table = layout.tables["T4"]
+    raw = table.raw
+    width = len(table.rows) * len(table.columns)
+    grid = Grid("T4", f"{table.name} {table.title}", width, header_rows=len(raw["header"]) + 1)
+    occupied: set[tuple[int, int]] = set()
+    for r, header_row in enumerate(raw["header"]):
+        c = 0
+        for spec in header_row:
+            while (r, c) in occupied:
+                c += 1
+            rowspan = spec.get("rowspan", 1)
+            grid.cells.append(GridCell(r, c, spec["label"], "header", rowspan=rowspan, colspan=spec["span"]))
+            for rr in range(r, r + rowspan):
+                for cc in range(c, c + spec["span"]):
+                    occupied.add((rr, cc))
+            c += spec["span"]
+    label_row = len(raw["header"])
+    data_row = label_row + 1
+    for g, row in enumerate(table.rows):
+        for c, column in enumerate(table.columns):
+            x = g * len(table.columns) + c
+            grid.cells.append(GridCell(label_row, x, column.label, "header"))
+            grid.cells.append(
+                GridCell(data_row, x, kind="data", pointer=table.cell_pointer(row, column), value_type=column.type)
+            )
+    return grid
+
+
+_BUILDERS = {"T2": _t2, "T3": _t3, "T4": _t4}
+
+
+@cache
+def table_grid(table_id: str, format_revision: str = "2021") -> Grid:
+    return _BUILDERS[table_id](load_layout(format_revision))
+
+
+def all_grids(format_revision: str = "2021") -> list[Grid]:
+    return [table_grid(t, format_revision) for t in _BUILDERS]
