@@ -1,0 +1,34 @@
+"""report_kit: compile and validate 政府信息公开工作年度报告 in the national format.
+
+Library entry points (the CLI is a thin layer over these)::
+
+    from report_kit import check_file, validate
+    report = check_file("本单位2024年报.yaml")      # read + validate a file → FileReport
+    result = validate(submission_dict)             # validate a canonical submission
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "check_file", "read_submission", "validate"]
+
+
+def check_file(path, **options):
+    from report_kit.check import check_file as _check_file
+
+    return _check_file(path, **options)
+
+
+def read_submission(path):
+    from report_kit.readers import read_submission as _read
+
+    return _read(path)
+
+
+def validate(submission: dict, **options):
+    """Validate an in-memory canonical submission with the cached validator of its format."""
+    from report_kit.validator import get_validator
+
+    fmt = submission.get("format") if isinstance(submission, dict) else None
+    return get_validator(fmt if fmt in ("2021",) else "2021").validate(submission, **options)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import copy
 import json
 
-from conftest import TODAY
 from hypothesis import given, note
 from hypothesis import strategies as st
-from strategies import LAYOUT, get_pointer, mutated, numeric_pointers, set_pointer, valid_submissions
 
 from report_kit.catalogue import Catalogue, load_rules_file
 from report_kit.layout import load_layout
 from report_kit.schema_build import schema_path
 from report_kit.settings import SCHEMA_DIR
 from report_kit.validator import Validator, get_validator
+
+from conftest import TODAY
+from strategies import LAYOUT, get_pointer, mutated, numeric_pointers, set_pointer, valid_submissions
 
 VALIDATOR = get_validator()
 POINTERS = numeric_pointers()

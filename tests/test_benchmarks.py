@@ -1,0 +1,26 @@
+"""Benchmarks run as tests only on demand (``pytest -m slow``); bounds are loose on purpose."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_validation_benchmark():
+    results = _load("bench_validate").main()
+    assert results["valid_median_ms"] < 2 * 3  # target 2 ms; generous for loaded CI machines
+    assert results["cli_median_ms"] < 300 * 3

@@ -1,0 +1,188 @@
+"""Rules one by one: each fires on its own defect, with the numbers and location it should."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, find, settings
+
+from report_kit.catalogue import load_catalogue
+from report_kit.validator import get_validator
+
+from strategies import set_pointer, valid_submissions
+
+VALIDATOR = get_validator()
+TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def base():
+    found = find(
+        valid_submissions(),
+        lambda s: s["applications"]["received"]["total"] > 3 and s["unit"]["kind"] == "department",
+        settings=settings(max_examples=2000, database=None, suppress_health_check=list(HealthCheck)),
+    )
+    drawn = [found]
+    submission = copy.deepcopy(drawn[0])
+    submission.update(year=2024, published_on="2025-01-20")
+    submission["unit"].pop("code", None)
+    assert not VALIDATOR.validate(submission, today=TODAY).findings
+    return submission
+
+
+def run(base, **changes):
+    document = copy.deepcopy(base)
+    for pointer, value in changes.items():
+        pointer = "/" + pointer.replace("__", "/")
+        if value is ...:
+            parent, _, key = pointer.rpartition("/")
+            node = document
+            for part in parent.strip("/").split("/"):
+                node = node[part]
+            del node[key]
+        else:
+            set_pointer(document, pointer, value)
+    return VALIDATOR.validate(document, today=TODAY).findings
+
+
+def rules_of(findings):
+    return [f.rule for f in findings]
+
+
+def test_catalogue_entries_are_complete():
+    for rule in load_catalogue():
+        assert rule.severity in ("error", "warning", "info")
+        assert rule.title and rule.message, rule.id
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in rule.title), rule.id
+        assert rule.kind == "emitted" or any("\u4e00" <= ch <= "\u9fff" for ch in rule.message), rule.id
+
+
+def test_balance_message_names_both_sides_and_difference(base):
+    value = base["applications"]["carried_over"]["natural_person"]
+    findings = run(base, applications__carried_over__natural_person=value + 1,
+                   applications__carried_over__total=base["applications"]["carried_over"]["total"] + 1)
+    assert rules_of(findings)[:2] == ["T3.balance", "T3.balance"]
+    assert set(rules_of(findings)) <= {"T3.balance", "X.carried_over"}
+    first = findings[0]
+    assert first.locations[0].pointer == "/applications/received/natural_person"
+    assert "上年结转" in first.message and "相差1" in first.message
+    assert first.difference == 1
+
+
+def test_late_publication_for_a_department(base):
+    findings = run(base, published_on="2025-02-10")
+    assert rules_of(findings) == ["D.late"]
+    assert findings[0].difference == 10
+    assert "2025-01-31" in findings[0].message
+
+
+def test_government_has_until_march(base):
+    assert rules_of(run(base, published_on="2025-03-10", scope="government", unit__kind="government")) == []
+    assert rules_of(run(base, published_on="2025-04-01", scope="government", unit__kind="government")) == ["D.late"]
+
+
+def test_townships_have_no_national_deadline(base):
+    assert run(base, published_on="2025-06-30", unit__kind="township", unit__level="township") == []
+
+
+def test_deadline_override_applies(base):
+    findings = VALIDATOR.validate(base, today=TODAY, deadline=dt.date(2025, 1, 15)).findings
+    assert rules_of(findings) == ["D.late"]
+
+
+def test_published_before_year_end(base):
+    assert rules_of(run(base, published_on="2024-12-01")) == ["D.published_early"]
+
+
+def test_report_for_an_unfinished_year(base):
+    findings = VALIDATOR.validate({**base, "year": 2026, "published_on": "2027-01-10"}, today=TODAY).findings
+    assert "D.future_year" in rules_of(findings)
+
+
+def test_credit_code_check_digit(base):
+    findings = run(base, unit__code="91110000600037341Y")
+    assert rules_of(findings) == ["D.credit_code"]
+    assert "校验位" in findings[0].message
+    assert rules_of(run(base, unit__code="91110000600037341L")) == []
+    assert "18位" in run(base, unit__code="123")[0].message
+
+
+@pytest.mark.parametrize(("year", "fmt", "severity"), [(2024, "2019", "error"), (2020, "2021", "warning")])
+def test_format_revision_must_fit_the_year(base, year, fmt, severity):
+    findings = [f for f in run(base, year=year, format=fmt, published_on=f"{year + 1}-01-10") if f.rule == "D.format_year"]
+    assert len(findings) == 1 and findings[0].severity == severity
+
+
+def test_required_sections(base):
+    findings = run(base, text__problems="  ", text__other__fees=...)
+    assert rules_of(findings) == ["D.section_missing", "D.section_missing"]
+    overview = {k: "" for k in base["text"]["overview"]}
+    findings = run(base, text__overview=overview)
+    assert rules_of(findings) == ["D.section_missing"]  # not five topic warnings on top
+    findings = run(base, text__overview__platforms="", text__other__innovation=...)
+    assert rules_of(findings) == ["D.topic_missing", "D.topic_missing"]
+    assert all(f.severity == "warning" for f in findings)
+
+
+def test_regulations_only_for_governments_that_make_them(base):
+    findings = run(base, active_disclosure__regulations={"issued": 1, "repealed": 0, "in_force": 1})
+    assert rules_of(findings) == ["T2.regulations_unit"]
+    assert "政府部门" in findings[0].message
+    changes = {"active_disclosure__regulations": {"issued": 1, "repealed": 0, "in_force": 1},
+               "unit__kind": "government", "unit__level": "city", "scope": "government"}
+    assert run(base, **changes) == []
+
+
+def test_in_force_cannot_fall_below_net_issued(base):
+    findings = run(base, active_disclosure__normative_documents={"issued": 5, "repealed": 1, "in_force": 2})
+    assert rules_of(findings) == ["T2.in_force_net"]
+    assert findings[0].severity == "warning" and findings[0].difference == 2
+
+
+def test_fee_unpaid_needs_a_notice(base):
+    document = copy.deepcopy(base)
+    apps = document["applications"]
+    for row in (apps["results"]["other_handling"]["fee_unpaid"], apps["results"]["total"], apps["received"]):
+        row["natural_person"] += 1
+        row["total"] += 1
+    document["fees"] = {"notices": 0, "amount_notified": 0, "amount_collected": 0}
+    document["text"]["overview"]["requests"] = "依法办理申请。"
+    document["text"]["other"]["fees"] = "本年度未收取信息处理费。"
+    findings = VALIDATOR.validate(document, today=TODAY).findings
+    assert rules_of(findings) == ["T3.fee_unpaid_without_notice"]
+    assert findings[0].severity == "error"
+
+
+def test_fee_amount_rules(base):
+    findings = run(base, fees={"notices": 1, "amount_notified": 100, "amount_collected": 155},
+                   text__other__fees="发出收费通知1件。")
+    assert sorted(rules_of(findings)) == ["FEE.amount_multiple_of_ten", "FEE.collected_exceeds_notified"]
+
+
+def test_text_claims_quote_the_sentence(base):
+    total = base["applications"]["received"]["total"]
+    sentence = f"本年度共收到政府信息公开申请{total + 5}件。"
+    findings = run(base, text__overview__requests=sentence)
+    assert rules_of(findings) == ["X.received"]
+    assert findings[0].quote == sentence and findings[0].actual == total + 5 and findings[0].expected == total
+    assert findings[0].locations[0].pointer == "/text/overview/requests"
+
+
+def test_schema_errors_silence_arithmetic_for_that_cell(base):
+    findings = run(base, applications__received__natural_person="12件")
+    assert rules_of(findings) == ["S.type"]
+    assert "12" in findings[0].suggestion
+    result = VALIDATOR.validate({**base, "applications": "none"}, today=TODAY)
+    assert rules_of(result.findings) == ["S.type"]
+    assert any(name.startswith("T3.balance") for name in result.not_evaluated)
+
+
+def test_unknown_key_suggests_the_closest(base):
+    document = copy.deepcopy(base)
+    document["applications"]["received"]["natual_person"] = document["applications"]["received"].pop("natural_person")
+    findings = VALIDATOR.validate(document, today=TODAY).findings
+    assert sorted(rules_of(findings)) == ["S.required", "S.unknown_key"]
+    unknown = next(f for f in findings if f.rule == "S.unknown_key")
+    assert "natural_person" in unknown.message
