@@ -32,3 +32,11 @@ def write_bytes(target: str | os.PathLike, data: bytes) -> None:
 
 def write_text(target: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
     write_bytes(target, text.encode(encoding))
+
+
+def usual_permissions(path: str | os.PathLike) -> None:
+    """Give a file made by ``atomic_path`` (mkstemp: 0600) the mode a new file normally gets
+    (0666 minus the umask): reports and web pages are meant to be shared and published."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)

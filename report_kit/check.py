@@ -8,7 +8,7 @@ import os
 from report_kit.findings import FileReport
 from report_kit.readers import ReadResult, read_submission
 from report_kit.settings import CURRENT_FORMAT
-from report_kit.validator import get_validator, sort_findings
+from report_kit.validator import attach_cells, get_validator, sort_findings
 
 
 def validate_read(
@@ -17,16 +17,24 @@ def validate_read(
     *,
     today: dt.date | None = None,
     deadline: dt.date | None = None,
+    previous=None,
 ) -> FileReport:
-    """Validate what a reader produced; reading findings and rule findings come out merged."""
+    """Validate what a reader produced; reading findings and rule findings come out merged.
+
+    ``previous`` (a :class:`report_kit.previous.PreviousSource`) adds the cross-year checks
+    against the same unit's report of the year before.
+    """
     submission = result.submission
     validator = get_validator(_format_of(submission))
     findings = list(result.findings)
     not_evaluated: list[str] = []
     if submission is not None:
         outcome = validator.validate(submission, today=today, deadline=deadline, source_map=result.source_map)
-        findings.extend(outcome.findings)
+        findings.extend(_not_said_by_reader(outcome.findings, result.findings))
         not_evaluated = outcome.not_evaluated
+        if previous is not None:
+            cross = previous.findings_for(submission, validator.layout)
+            findings.extend(attach_cells(f, result.source_map) if result.source_map else f for f in cross)
     unit = submission.get("unit") if isinstance(submission, dict) else None
     year = submission.get("year") if isinstance(submission, dict) else None
     return FileReport(
@@ -40,9 +48,25 @@ def validate_read(
     )
 
 
+# Schema findings that merely repeat, in general terms, what a reader already said about a
+# cell: the workbook reader reports 「12件」 as S.cell_text and leaves the text in the
+# submission so that no rule computes with it; the schema's S.type there is a duplicate.
+SUPERSEDED_BY_READER = frozenset({"S.type", "S.integer", "S.negative", "S.year"})
+
+
+def _not_said_by_reader(rule_findings, reader_findings):
+    said = {loc.pointer for f in reader_findings for loc in f.locations if loc.pointer}
+    if not said:
+        return rule_findings
+    return [f for f in rule_findings if not (f.rule in SUPERSEDED_BY_READER and f.pointer in said)]
+
+
 def _format_of(submission) -> str:
-    # Only the 2021 revision has a compiled validator so far; a 2019 submission is
-    # validated against it and D.format_year reports the mismatch.
+    # A submission that declares the 2019 trial format is validated in its own layout, so an
+    # old report (or last year's baseline) is judged by the tables it really has; a 2019
+    # report for a year >= 2021 still gets D.format_year from the shared catalogue.
+    if isinstance(submission, dict) and submission.get("format") == "2019":
+        return "2019"
     return CURRENT_FORMAT
 
 
@@ -58,6 +82,12 @@ def _dedupe(findings):
 
 
 def check_file(
-    path: str | os.PathLike, *, today: dt.date | None = None, deadline: dt.date | None = None
+    path: str | os.PathLike,
+    *,
+    today: dt.date | None = None,
+    deadline: dt.date | None = None,
+    previous=None,
 ) -> FileReport:
-    return validate_read(read_submission(path), os.fspath(path), today=today, deadline=deadline)
+    return validate_read(
+        read_submission(path), os.fspath(path), today=today, deadline=deadline, previous=previous
+    )

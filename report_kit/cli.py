@@ -56,13 +56,26 @@ def main() -> None:
 )
 @click.option("--today", callback=_date, help="以该日期为“今天”（YYYY-MM-DD），用于复核历史报告。")
 @click.option("--deadline", callback=_date, help="本批次的发布期限（YYYY-MM-DD），代替法定期限。")
-def check(files, fmt, output, annotate, today, deadline):
+@click.option(
+    "--previous",
+    type=click.Path(exists=True),
+    help="上年报告文件，或存放上年报告的文件夹（按统一社会信用代码或单位名称查找），用于跨年度核对。",
+)
+@click.option(
+    "--archive",
+    "archive_path",
+    type=click.Path(dir_okay=False),
+    help="从年报库（report-kit archive）中查找上年报告，用于跨年度核对。",
+)
+def check(files, fmt, output, annotate, today, deadline, previous, archive_path):
     """校验一个或多个填报文件（JSON、YAML或Excel工作簿），列出全部问题。"""
     from report_kit.check import check_file
+    from report_kit.previous import open_previous
 
     if annotate and len(files) != 1:
         raise click.UsageError("--annotate 只能用于单个工作簿。")
-    reports = [check_file(path, today=today, deadline=deadline) for path in files]
+    source = open_previous(previous, archive_path)
+    reports = [check_file(path, today=today, deadline=deadline, previous=source) for path in files]
     if fmt == "json":
         from report_kit.writers.findings_data import render_json
 

@@ -3,10 +3,15 @@
 The schema is committed to ``schemas/`` so that other tools can use it, but it is *derived*:
 run ``python -m report_kit.schema_build`` after editing a layout file, and the test-suite
 fails while the committed copy is stale.
+
+A layout that names a ``catalogue`` source (the 2019 format) also gets its rule catalogue
+derived: the source catalogue's rules matching the listed id patterns, so rule ids and Chinese
+messages stay word for word the same across format revisions.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import sys
 from pathlib import Path
@@ -30,6 +35,8 @@ def _object(title: str, properties: dict, required: list[str] | None = None) -> 
 def _number_schema(column_type: str, title: str) -> dict:
     if column_type == "amount":
         return {"type": "number", "minimum": 0, "title": title}
+    if column_type == "signed":  # 2019 表二 本年增/减 may be negative
+        return {"type": "integer", "title": title}
     return {"type": "integer", "minimum": 0, "title": title}
 
 
@@ -108,6 +115,28 @@ def schema_path(format_revision: str) -> Path:
     return Path(SCHEMA_DIR) / f"submission-{format_revision}.schema.json"
 
 
+def rules_path(format_revision: str) -> Path:
+    return Path(SCHEMA_DIR) / f"rules-{format_revision}.json"
+
+
+def derive_rules(layout: Layout) -> dict | None:
+    """The rule catalogue of a format derived from another's, or None when it has its own."""
+    source = layout.raw.get("catalogue")
+    if not source:
+        return None
+    with open(rules_path(source["from"]), encoding="utf-8") as handle:
+        base = json.load(handle)
+    patterns = source["include"]
+    return {
+        "format": layout.format,
+        "about": f"Derived from rules-{source['from']}.json by report_kit.schema_build; do not edit. "
+        + source.get("why", ""),
+        "rules": [
+            rule for rule in base["rules"] if any(fnmatch.fnmatchcase(rule["id"], p) for p in patterns)
+        ],
+    }
+
+
 def render(schema: dict) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
@@ -116,8 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     revisions = argv if argv else ["2021"]
     for revision in revisions:
         path = schema_path(revision)
-        path.write_text(render(build_schema(load_layout(revision))), encoding="utf-8")
+        layout = load_layout(revision)
+        path.write_text(render(build_schema(layout)), encoding="utf-8")
         print(f"wrote {path}")
+        rules = derive_rules(layout)
+        if rules is not None:
+            rules_path(revision).write_text(render(rules), encoding="utf-8")
+            print(f"wrote {rules_path(revision)}")
     return 0
 
 

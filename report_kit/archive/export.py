@@ -1,0 +1,86 @@
+"""Exporting the archive: JSON for other programs, a workbook for people."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from report_kit.archive.figures import KEY_FIGURES, key_figures
+from report_kit.archive.store import Archive
+from report_kit.atomic import atomic_path, write_text
+
+COLUMNS = (
+    "单位名称",
+    "统一社会信用代码",
+    "报告年度",
+    "版本",
+    "当前版本",
+    "格式版本",
+    "来源文件",
+    "SHA-256",
+    "入库时间（UTC）",
+    "错误数",
+    "警告数",
+)
+
+
+def export_records(archive: Archive, *, all_versions: bool = False) -> list[dict]:
+    records = []
+    for row in archive.rows(all_versions=all_versions):
+        records.append(
+            {
+                "unit": row["unit_name"],
+                "unit_now": row["unit_current_name"],
+                "code": row["unit_code"],
+                "year": row["year"],
+                "version": row["version"],
+                "current": bool(row["current"]),
+                "format": row["format"],
+                "source_name": row["source_name"],
+                "sha256": row["sha256"],
+                "added_at": row["added_at"],
+                "counts": {"error": row["errors"], "warning": row["warnings"]},
+                "submission": json.loads(row["submission"]),
+                "findings": json.loads(row["findings"]),
+            }
+        )
+    return records
+
+
+def export_json(archive: Archive, target: str | os.PathLike, *, all_versions: bool = False) -> int:
+    records = export_records(archive, all_versions=all_versions)
+    write_text(target, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    return len(records)
+
+
+def export_xlsx(archive: Archive, target: str | os.PathLike, *, all_versions: bool = False) -> int:
+    from openpyxl import Workbook
+
+    from report_kit.writers.safe_cells import neutralise
+
+    records = export_records(archive, all_versions=all_versions)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "年报库"
+    sheet.append([*COLUMNS, *(label for label, _ in KEY_FIGURES)])
+    for record in records:
+        figures = key_figures(record["submission"])
+        values = [
+            record["unit"],
+            record["code"] or "",
+            record["year"],
+            record["version"],
+            "是" if record["current"] else "否",
+            record["format"],
+            record["source_name"],
+            record["sha256"],
+            record["added_at"],
+            record["counts"]["error"],
+            record["counts"]["warning"],
+            *(figures[label] if figures[label] is not None else "" for label, _ in KEY_FIGURES),
+        ]
+        sheet.append([neutralise(v) for v in values])
+    sheet.freeze_panes = "A2"
+    with atomic_path(target) as temp:
+        workbook.save(temp)
+    return len(records)

@@ -1,0 +1,246 @@
+"""The archive of validated reports: versions per unit and year, unit aliases, look-ups.
+
+A report is never overwritten: adding a changed file for the same unit and year stores a
+new version and marks it current, the old ones stay as history. Re-adding a file whose
+bytes were stored before changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_kit.archive.db import ArchiveError, connect, write_transaction
+from report_kit.archive.units import name_key, unit_identity
+from report_kit.findings import FileReport
+
+
+@dataclass(frozen=True)
+class AddResult:
+    unit: str
+    year: int
+    version: int
+    added: bool  # False: the same bytes were already stored as ``version``
+
+    @property
+    def message(self) -> str:
+        if not self.added:
+            return f"{self.unit} {self.year}年度：与已入库的第{self.version}版内容相同，未重复入库。"
+        if self.version == 1:
+            return f"{self.unit} {self.year}年度：已入库（第1版）。"
+        return f"{self.unit} {self.year}年度：已存为第{self.version}版（保留历史版本）。"
+
+
+def canonical_json(document) -> str:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Archive:
+    """One open archive file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
+        self.connection = connect(path, create=create)
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # --- units -------------------------------------------------------------------------
+
+    def find_unit(self, name: str, code: str | None = None) -> int | None:
+        """The unit id for a code (when given) or name: code, then normalised name, then alias."""
+        db = self.connection
+        if code:
+            row = db.execute("SELECT id FROM units WHERE code = ?", (code,)).fetchone()
+            if row:
+                return row["id"]
+        key = name_key(name)
+        if not key:
+            return None
+        rows = db.execute("SELECT id, code FROM units WHERE name_key = ? ORDER BY id", (key,)).fetchall()
+        # A name never matches a unit that has a *different* code: two units may share a name.
+        for row in rows:
+            if not code or not row["code"]:
+                return row["id"]
+        row = db.execute("SELECT unit_id FROM aliases WHERE name_key = ?", (key,)).fetchone()
+        return row["unit_id"] if row else None
+
+    def _unit_for_add(self, name: str, code: str | None) -> int:
+        db = self.connection
+        unit_id = self.find_unit(name, code)
+        if unit_id is None:
+            cursor = db.execute(
+                "INSERT INTO units (code, name, name_key) VALUES (?, ?, ?)", (code, name, name_key(name))
+            )
+            return cursor.lastrowid
+        row = db.execute("SELECT code, name FROM units WHERE id = ?", (unit_id,)).fetchone()
+        if code and not row["code"]:
+            db.execute("UPDATE units SET code = ? WHERE id = ?", (code, unit_id))
+        return unit_id
+
+    def alias(self, old: str, new: str) -> str:
+        """Record that the unit once called ``old`` is now called ``new`` (机构改革, renaming).
+
+        When both names already hold reports, they are merged into one unit, unless both
+        hold a report of the same year (then it is not a renaming and nothing changes).
+        """
+        db = self.connection
+        if not name_key(old) or not name_key(new):
+            raise ArchiveError("旧名称和新名称都不能为空。")
+        with write_transaction(db):
+            old_id, new_id = self.find_unit(old), self.find_unit(new)
+            if old_id is None and new_id is None:
+                raise ArchiveError(f"年报库中没有“{old}”或“{new}”的报告，请先把其中一个单位的报告入库。")
+            if old_id is not None and new_id is not None and old_id != new_id:
+                clash = db.execute(
+                    "SELECT year FROM reports WHERE unit_id = ? AND year IN "
+                    "(SELECT year FROM reports WHERE unit_id = ?) ORDER BY year LIMIT 1",
+                    (old_id, new_id),
+                ).fetchone()
+                if clash:
+                    raise ArchiveError(
+                        f"“{old}”和“{new}”在{clash['year']}年度都有报告，不像是同一单位更名，未作合并。"
+                    )
+                db.execute("UPDATE reports SET unit_id = ? WHERE unit_id = ?", (old_id, new_id))
+                db.execute("UPDATE aliases SET unit_id = ? WHERE unit_id = ?", (old_id, new_id))
+                gone = db.execute("SELECT code FROM units WHERE id = ?", (new_id,)).fetchone()
+                db.execute("DELETE FROM units WHERE id = ?", (new_id,))
+                if gone["code"]:
+                    db.execute(
+                        "UPDATE units SET code = coalesce(code, ?) WHERE id = ?", (gone["code"], old_id)
+                    )
+                target = old_id
+            else:
+                target = old_id if old_id is not None else new_id
+            for name in (old, new):
+                if self._unit_key_owner(name) != target:
+                    db.execute(
+                        "INSERT OR REPLACE INTO aliases (name_key, name, unit_id, added_at) VALUES (?, ?, ?, ?)",
+                        (name_key(name), name, target, _now()),
+                    )
+            db.execute("UPDATE units SET name = ? WHERE id = ?", (new, target))
+        return f"已登记：“{old}”更名为“{new}”，两个名称的报告按同一单位跨年度核对。"
+
+    def _unit_key_owner(self, name: str) -> int | None:
+        row = self.connection.execute("SELECT id FROM units WHERE name_key = ?", (name_key(name),)).fetchone()
+        return row["id"] if row else None
+
+    # --- reports -----------------------------------------------------------------------
+
+    def add(self, report: FileReport, source: str | os.PathLike) -> AddResult:
+        """Store a validated report (its canonical submission and findings) as a new version."""
+        submission = report.submission
+        if not isinstance(submission, dict):
+            raise ArchiveError(f"“{source}”无法读取为一份报告，未入库。")
+        code, name = unit_identity(submission)
+        year = submission.get("year")
+        if not name or not isinstance(year, int) or isinstance(year, bool):
+            raise ArchiveError(f"“{source}”缺少有效的单位名称或报告年度，无法入库。")
+        sha = file_sha256(source)
+        findings = [f.to_dict() for f in report.findings]
+        counts = report.counts
+        db = self.connection
+        with write_transaction(db):
+            unit_id = self._unit_for_add(name, code)
+            same = db.execute(
+                "SELECT version FROM reports WHERE unit_id = ? AND year = ? AND sha256 = ?",
+                (unit_id, year, sha),
+            ).fetchone()
+            if same:
+                return AddResult(name, year, same["version"], added=False)
+            version = db.execute(
+                "SELECT coalesce(max(version), 0) + 1 FROM reports WHERE unit_id = ? AND year = ?",
+                (unit_id, year),
+            ).fetchone()[0]
+            db.execute("UPDATE reports SET current = 0 WHERE unit_id = ? AND year = ?", (unit_id, year))
+            db.execute(
+                """INSERT INTO reports (unit_id, year, version, current, format, unit_name, submission,
+                       findings, errors, warnings, source_name, sha256, added_at)
+                   VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    unit_id,
+                    year,
+                    version,
+                    str(submission.get("format")),
+                    name,
+                    canonical_json(submission),
+                    canonical_json(findings),
+                    counts["error"],
+                    counts["warning"],
+                    Path(source).name,
+                    sha,
+                    _now(),
+                ),
+            )
+        return AddResult(name, year, version, added=True)
+
+    def report_for(self, unit: dict | str, year: int) -> dict | None:
+        """The current version of a unit's report of ``year`` (submission dict), if archived."""
+        if isinstance(unit, dict):
+            code, name = unit_identity({"unit": unit})
+        else:
+            code, name = None, unit
+        unit_id = self.find_unit(name, code)
+        if unit_id is None:
+            return None
+        row = self.connection.execute(
+            "SELECT submission FROM reports WHERE unit_id = ? AND year = ? AND current = 1",
+            (unit_id, year),
+        ).fetchone()
+        return json.loads(row["submission"]) if row else None
+
+    def previous_for(self, unit: dict | str, year: int) -> dict | None:
+        """Last year's report (``year - 1``) of the unit: what the cross-year checks compare with.
+
+        ``unit`` is a submission's ``unit`` object (code used when present) or a name.
+        """
+        return self.report_for(unit, year - 1)
+
+    def rows(
+        self, *, year: int | None = None, unit: str | None = None, all_versions: bool = False
+    ) -> list[sqlite3.Row]:
+        """Archived reports, current versions only unless ``all_versions``, by unit and year."""
+        where, params = [], []
+        if not all_versions:
+            where.append("r.current = 1")
+        if year is not None:
+            where.append("r.year = ?")
+            params.append(year)
+        if unit:
+            unit_id = self.find_unit(unit, unit.strip().upper() if len(unit.strip()) == 18 else None)
+            where.append("r.unit_id = ?")
+            params.append(unit_id if unit_id is not None else -1)
+        sql = (
+            "SELECT r.*, u.name AS unit_current_name, u.code AS unit_code, "
+            "(SELECT count(*) FROM reports v WHERE v.unit_id = r.unit_id AND v.year = r.year) AS versions "
+            "FROM reports r JOIN units u ON u.id = r.unit_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY u.name, r.year, r.version"
+        )
+        return self.connection.execute(sql, params).fetchall()
+
+    def history(self, unit: str) -> list[dict]:
+        """The current report of every archived year of a unit, oldest first."""
+        return [json.loads(row["submission"]) for row in self.rows(unit=unit)]

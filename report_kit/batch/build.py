@@ -1,0 +1,80 @@
+"""``--build``: compile the .docx and .html report of every submission without errors.
+
+Uses the same pieces as ``report-kit build`` (``report_content.build_content``,
+``writers.report_docx.write_docx``, ``writers.report_html.write_html``), looked up when the
+option is used: if they are missing from an installation, building is reported as unavailable
+in Chinese and the rest of the batch is unaffected. Submissions are re-read here, one at a
+time, because the batch itself keeps no submissions in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from report_kit.batch.names import UniqueNames
+from report_kit.batch.run import STATUS_PASSED, BatchResult
+
+REPORTS_DIR = "reports"
+UNAVAILABLE = "生成报告功能暂不可用（报告生成模块未安装），已跳过 --build；审核结果不受影响。"
+
+
+def _writers():
+    try:
+        from report_kit.report_content import build_content
+        from report_kit.writers.report_docx import write_docx
+        from report_kit.writers.report_html import write_html
+    except ImportError:
+        return None
+    return build_content, write_docx, write_html
+
+
+def build_reports(
+    result: BatchResult, directory: str | os.PathLike, review_dir: str | os.PathLike
+) -> list[str]:
+    """Build reports into review_dir/reports; returns Chinese messages for the user.
+
+    Each writer writes atomically; one report failing is reported and the others go on.
+    """
+    writers = _writers()
+    if writers is None:
+        return [UNAVAILABLE]
+    target = Path(review_dir) / REPORTS_DIR
+    staging = Path(tempfile.mkdtemp(prefix=".reports-", dir=Path(review_dir).parent))
+    try:
+        messages, built = _build_all(result, directory, staging, writers)
+        # swap the whole folder: reports of units that no longer pass must not linger
+        if target.exists():
+            os.replace(target, staging / "old")
+        os.replace(staging / REPORTS_DIR, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    messages.insert(0, f"已为 {built} 份通过审核的报告生成Word和网页版，保存在 {target}。")
+    return messages
+
+
+def _build_all(result: BatchResult, directory, staging: Path, writers) -> tuple[list[str], int]:
+    build_content, write_docx, write_html = writers
+    from report_kit.readers import read_submission
+
+    target = staging / REPORTS_DIR
+    target.mkdir()
+    names = UniqueNames(max_length=100)
+    messages, built = [], 0
+    for entry in result.entries:
+        if entry["status"] != STATUS_PASSED:
+            continue
+        try:
+            submission = read_submission(Path(directory) / entry["file"]).submission
+            if submission is None:
+                raise ValueError("文件已无法读取")
+            content = build_content(submission)
+            stem = names.take(f"{entry['unit']}{entry['year']}年政府信息公开工作年度报告")
+            write_docx(content, target / f"{stem}.docx")
+            write_html(content, target / f"{stem}.html")
+            built += 1
+        except Exception as exc:  # one report failing must not stop the others
+            messages.append(f"“{entry['file']}”生成报告失败：{type(exc).__name__}: {exc}")
+    return messages, built

@@ -1,0 +1,50 @@
+"""Finding the submissions in a folder tree, in one deterministic order."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUBMISSION_SUFFIXES = (".xlsx", ".json", ".yaml", ".yml")
+
+
+@dataclass
+class Discovery:
+    submissions: list[Path] = field(default_factory=list)  # absolute paths, sorted by relative path
+    skipped: list[str] = field(default_factory=list)  # relative paths of other visible files
+    root: Path = Path(".")
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def _ignored(name: str) -> bool:
+    # Hidden files (editors, VCS, our own temp files) and Office lock files 「~$文件名.xlsx」.
+    return name.startswith((".", "~$"))
+
+
+def discover(root: str | os.PathLike, exclude: str | os.PathLike | None = None) -> Discovery:
+    """Every submission file under ``root``; ``exclude`` (the review folder) is never entered.
+
+    Symlinked directories are not followed, so a link cannot make the walk loop or leave the tree.
+    """
+    root = Path(root).resolve()
+    excluded = Path(exclude).resolve() if exclude is not None else None
+    found = Discovery(root=root)
+    for directory, subdirs, files in os.walk(root):
+        here = Path(directory)
+        subdirs[:] = sorted(d for d in subdirs if not _ignored(d) and (here / d).resolve() != excluded)
+        for name in files:
+            if _ignored(name):
+                continue
+            path = here / name
+            if not path.is_file():
+                continue
+            if name.lower().endswith(SUBMISSION_SUFFIXES):
+                found.submissions.append(path)
+            else:
+                found.skipped.append(path.relative_to(root).as_posix())
+    found.submissions.sort(key=lambda p: p.relative_to(root).as_posix())
+    found.skipped.sort()
+    return found

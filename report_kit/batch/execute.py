@@ -1,0 +1,150 @@
+"""Spreading files over worker processes so that no crash loses a file or stops the batch.
+
+Round one uses a process pool with chunks of files. If a worker dies (segfault, ``os._exit``,
+the OOM killer), the pool breaks: files whose results did not come back are re-run in a
+fresh pool one file per task, and whatever breaks that pool too is run one file per
+short-lived process, where a death can be attributed to exactly one file. Such a file gets an
+``F.internal`` finding. The orchestrating process itself never runs untrusted reading except
+in small batches (below ``POOL_THRESHOLD`` files, or ``--jobs 1``), where start-up cost of a
+pool would dominate and ``validate_one`` already turns exceptions into findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from report_kit.batch.worker import failed_entry, validate_chunk, validate_one
+
+POOL_THRESHOLD = 20
+TARGET_CHUNKS_PER_WORKER = 16
+MAX_CHUNK = 32
+
+Item = tuple[str, str]  # (absolute path, relative path)
+
+
+def _context():
+    # fork keeps start-up cheap and lets tests monkeypatch the validator; spawn elsewhere.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _warm() -> None:
+    """Compile the validator before forking, so that forked workers inherit it ready-made."""
+    if _context().get_start_method() == "fork":
+        from report_kit.validator import get_validator
+
+        get_validator()
+
+
+def _chunks(items: list[Item], size: int) -> Iterator[list[Item]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pool_round(
+    items: list[Item], jobs: int, size: int, today, deadline, on_result: Callable[[dict], None]
+) -> list[Item]:
+    """Run ``items`` in one pool; return the items whose results were lost to a broken pool."""
+    pending_chunks = list(_chunks(items, size))
+    lost: list[Item] = []
+    in_flight: dict[Any, list[Item]] = {}
+    limit = jobs * 3  # bounded queue: results are consumed as they come, memory stays flat
+    try:
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    except (OSError, ValueError):
+        return items
+    broken = False
+    with executor:
+        while (pending_chunks or in_flight) and not broken:
+            while pending_chunks and len(in_flight) < limit:
+                chunk = pending_chunks.pop(0)
+                try:
+                    in_flight[executor.submit(validate_chunk, chunk, today, deadline)] = chunk
+                except (BrokenProcessPool, RuntimeError):
+                    lost.extend(chunk)
+                    broken = True
+                    break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED) if in_flight else (set(), set())
+            for future in done:
+                chunk = in_flight.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    lost.extend(chunk)
+                    broken = True
+                    continue
+                except Exception as exc:  # e.g. a result that cannot be pickled
+                    for _, rel in chunk:
+                        on_result(failed_entry(rel, "F.internal", f"{type(exc).__name__}: {exc}"))
+                    continue
+                for entry in results:
+                    on_result(entry)
+        if broken:
+            for future, chunk in in_flight.items():
+                try:
+                    for entry in future.result():
+                        on_result(entry)
+                except Exception:
+                    lost.extend(chunk)
+            for chunk in pending_chunks:
+                lost.extend(chunk)
+            executor.shutdown(wait=True, cancel_futures=True)
+    lost.sort(key=lambda item: item[1])
+    return lost
+
+
+def _isolated_child(connection, path: str, rel: str, today, deadline) -> None:
+    try:
+        connection.send(validate_one(path, rel, today, deadline))
+    finally:
+        connection.close()
+
+
+def run_isolated(item: Item, today, deadline) -> dict:
+    """Validate one file in its own process; a death becomes that file's finding."""
+    path, rel = item
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_isolated_child, args=(sender, path, rel, today, deadline))
+    process.start()
+    sender.close()
+    entry = None
+    try:
+        if receiver.poll(None):
+            entry = receiver.recv()
+    except (EOFError, OSError):
+        entry = None
+    process.join()
+    receiver.close()
+    if entry is None:
+        reason = f"校验进程意外退出（退出码 {process.exitcode}）"
+        return failed_entry(rel, "F.internal", reason)
+    return entry
+
+
+def execute(
+    items: list[Item],
+    *,
+    jobs: int,
+    today: dt.date | None,
+    deadline: dt.date | None,
+    on_result: Callable[[dict], None],
+    pool_threshold: int = POOL_THRESHOLD,
+) -> None:
+    """Validate every item exactly once, reporting each entry through ``on_result``."""
+    if jobs <= 1 or len(items) < pool_threshold:
+        for path, rel in items:
+            on_result(validate_one(path, rel, today, deadline))
+        return
+    _warm()
+    size = max(1, min(MAX_CHUNK, len(items) // (jobs * TARGET_CHUNKS_PER_WORKER)))
+    remaining = _pool_round(items, jobs, size, today, deadline, on_result)
+    if remaining and size > 1:
+        remaining = _pool_round(remaining, jobs, 1, today, deadline, on_result)
+    for item in remaining:
+        on_result(run_isolated(item, today, deadline))

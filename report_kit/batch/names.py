@@ -1,0 +1,52 @@
+"""Unit names turned into file names that are safe on every system the office uses.
+
+Names come from submissions, i.e. from strangers: they may hold path separators, reserved
+characters, leading dots or Windows device names, and two units may sanitise to the same
+name. The output folder must never be escaped and never overwritten by a collision.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+RESERVED_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(1, 10)] + [f"LPT{i}" for i in range(1, 10)]
+)
+MAX_LENGTH = 60
+FALLBACK = "未命名单位"
+
+
+def sanitise(name: str | None, max_length: int = MAX_LENGTH) -> str:
+    """A file-name stem for ``name``: no separators, reserved characters or device names."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = RESERVED_CHARACTERS.sub("_", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = text.lstrip(". ").rstrip(". ")
+    text = text[:max_length].rstrip(". ")
+    if not text or set(text) <= {"_", " "}:
+        text = FALLBACK
+    if text.split(".")[0].strip().upper() in WINDOWS_DEVICES:
+        text = "_" + text
+    return text
+
+
+class UniqueNames:
+    """Hands out sanitised stems, suffixing ``-2``, ``-3`` … when two names collide.
+
+    Collisions are case-insensitive because the office's Windows file systems are.
+    """
+
+    def __init__(self, max_length: int = MAX_LENGTH) -> None:
+        self._taken: set[str] = set()
+        self.max_length = max_length
+
+    def take(self, name: str | None) -> str:
+        stem = sanitise(name, self.max_length)
+        candidate, n = stem, 1
+        while candidate.casefold() in self._taken:
+            n += 1
+            candidate = f"{stem}-{n}"
+        self._taken.add(candidate.casefold())
+        return candidate

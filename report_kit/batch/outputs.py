@@ -1,0 +1,69 @@
+"""Writing the review folder so that an interrupted run leaves the old outputs or the new.
+
+Everything is first written into a staging folder beside the review folder (same file system),
+then moved in with ``os.replace``: the per-unit pages as one folder swap, the overview page
+last, so it never links to pages that are not there yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from report_kit.batch.names import UniqueNames
+from report_kit.batch.outputs_html import render_index, render_unit
+from report_kit.batch.outputs_xlsx import write_review_workbook
+from report_kit.batch.run import BatchResult
+from report_kit.batch.tables import to_data
+
+WORKBOOK_NAME = "审核结果.xlsx"
+JSON_NAME = "审核结果.json"
+INDEX_NAME = "index.html"
+UNITS_DIR = "units"
+
+
+def unit_page_names(result: BatchResult) -> dict[str, str]:
+    """file → page name under units/, sanitised and unique, in file order (hence stable)."""
+    names = UniqueNames()
+    return {e["file"]: names.take(e["unit"] or Path(e["file"]).stem) + ".html" for e in result.entries}
+
+
+def render_json(data: dict) -> str:
+    """Compact JSON (one line): the C encoder is ~10× faster than an indented dump at 10,000 files."""
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def write_outputs(result: BatchResult, review_dir: str | os.PathLike) -> list[Path]:
+    review_dir = Path(review_dir)
+    review_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".review-", dir=review_dir.parent))
+    try:
+        data = to_data(result)
+        (staging / JSON_NAME).write_text(render_json(data), encoding="utf-8")
+        write_review_workbook(result, staging / WORKBOOK_NAME)
+        pages = unit_page_names(result)
+        by_file: dict[str, list[dict]] = {}
+        for finding in data["findings"]:
+            by_file.setdefault(finding["file"], []).append(finding)
+        (staging / UNITS_DIR).mkdir()
+        for row in data["summary"]:
+            page = render_unit(row, by_file.get(row["file"], []))
+            (staging / UNITS_DIR / pages[row["file"]]).write_text(page, encoding="utf-8")
+        (staging / INDEX_NAME).write_text(render_index(result, pages), encoding="utf-8")
+
+        written = []
+        for name in (JSON_NAME, WORKBOOK_NAME):
+            os.replace(staging / name, review_dir / name)
+            written.append(review_dir / name)
+        old_units = review_dir / UNITS_DIR
+        if old_units.exists():
+            os.replace(old_units, staging / "old-units")
+        os.replace(staging / UNITS_DIR, review_dir / UNITS_DIR)
+        os.replace(staging / INDEX_NAME, review_dir / INDEX_NAME)
+        written.extend([review_dir / UNITS_DIR, review_dir / INDEX_NAME])
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""index.html and units/<单位>.html: a static overview that opens from disk.
+
+No scripts, no external assets, no server: one inline style sheet, relative links, every
+value html-escaped. Per-unit page names are sanitised and made unique (``names.UniqueNames``).
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote
+
+from report_kit.batch.run import STATUS_ERRORS, STATUS_PASSED, STATUS_UNREADABLE, BatchResult
+from report_kit.batch.tables import summary_rows
+from report_kit.catalogue import load_catalogue
+
+STYLE = """
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
+h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em}
+.cards{display:flex;gap:1em;flex-wrap:wrap}
+.card{border:1px solid #ccc;border-radius:6px;padding:.8em 1.4em;min-width:7em;text-align:center}
+.card .n{font-size:2.2em;font-weight:bold;display:block}
+.passed .n{color:#2e7d32}.errors .n{color:#c62828}.unreadable .n{color:#6d4c41}.missing .n{color:#ef6c00}
+table{border-collapse:collapse;margin-top:.5em}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:left}
+th{background:#eef3f8;white-space:nowrap}td.num{text-align:right}td.nowrap{white-space:nowrap}
+.s-通过{color:#2e7d32}.s-有错误{color:#c62828}.s-无法读取{color:#6d4c41}
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(rows_cell for rows_cell in row) + "</tr>\n" for row in rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+
+
+def _td(value, cls: str = "") -> str:
+    attribute = f' class="{cls}"' if cls else ""
+    return f"<td{attribute}>{_e(value)}</td>"
+
+
+def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
+    """The overview; ``unit_pages`` maps an entry's file to its page name (without folder)."""
+    counts = result.counts
+    year = f"{result.year}年度" if result.year is not None else ""
+    cards = [
+        ("passed", STATUS_PASSED, counts["passed"]),
+        ("errors", STATUS_ERRORS, counts["errors"]),
+        ("unreadable", STATUS_UNREADABLE, counts["unreadable"]),
+        ("missing", "未提交", counts["missing"] if result.roster is not None else "—"),
+    ]
+    body = [f"<h1>{_e(year)}政府信息公开工作年度报告批量审核结果</h1>\n"]
+    body.append(f"<p>生成日期：{_e(result.generated_on)}；共审核 {counts['files']} 个文件。</p>\n")
+    body.append('<div class="cards">\n')
+    for cls, label, n in cards:
+        body.append(f'<div class="card {cls}" id="count-{cls}"><span class="n">{n}</span>{_e(label)}</div>\n')
+    body.append("</div>\n<h2>各单位审核结果</h2>\n")
+    rows = []
+    for row in summary_rows(result):
+        page = unit_pages[row["file"]]
+        name = row["unit"] or row["file"]
+        link = f'<td><a href="units/{quote(page)}">{_e(name)}</a></td>'
+        rows.append(
+            [
+                link,
+                _td(row["file"]),
+                _td(row["status"], f"nowrap s-{row['status']}"),
+                _td(row["errors"], "num"),
+                _td(row["warnings"], "num"),
+                _td(row["published_on"], "nowrap"),
+                _td("逾期" if row["late"] else "", "nowrap"),
+            ]
+        )
+    body.append(_table(["单位名称", "文件", "审核结果", "错误", "警告", "发布日期", "是否逾期"], rows))
+    if result.missing:
+        body.append("<h2>名单内未提交的单位</h2>\n<ul>\n")
+        body.extend(f"<li>{_e(f['unit'])}</li>\n" for f in result.missing)
+        body.append("</ul>\n")
+    catalogue = load_catalogue()
+    top = result.rule_counts()[:15]
+    if top:
+        body.append("<h2>最常见的问题</h2>\n")
+        rule_rows = [
+            [_td(rule), _td(catalogue.rules[rule].title if rule in catalogue.rules else ""), _td(n, "num")]
+            for rule, n in top
+        ]
+        body.append(_table(["规则", "说明", "问题数"], rule_rows))
+    if result.skipped:
+        body.append("<h2>已跳过的文件（不是填报文件）</h2>\n<ul>\n")
+        body.extend(f"<li>{_e(name)}</li>\n" for name in result.skipped)
+        body.append("</ul>\n")
+    return _page(f"{year}年度报告批量审核结果", "".join(body))
+
+
+def render_unit(row: dict, findings: list[dict]) -> str:
+    """One submission's page: its status and every finding (``tables`` rows of that file)."""
+    name = row["unit"] or row["file"]
+    body = [
+        '<p><a href="../index.html">← 返回总览</a></p>\n',
+        f"<h1>{_e(name)}</h1>\n",
+        f'<p>文件：{_e(row["file"])}；审核结果：<span class="s-{_e(row["status"])}">{_e(row["status"])}</span>；'
+        f"错误 {row['errors']} 项，警告 {row['warnings']} 项。</p>\n",
+    ]
+    if findings:
+        rows = [
+            [
+                _td(f["severity_label"]),
+                _td(f["rule"]),
+                _td(f["address"] or f["pointer"]),
+                _td(f["label"]),
+                _td(f["message"]),
+                _td(f["suggestion"]),
+            ]
+            for f in findings
+        ]
+        body.append(_table(["级别", "规则", "位置", "项目名称", "问题", "修改建议"], rows))
+    else:
+        body.append("<p>未发现问题。</p>\n")
+    return _page(name, "".join(body))

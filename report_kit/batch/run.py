@@ -1,0 +1,295 @@
+"""The batch as a library call: discover, validate, check against the roster, aggregate.
+
+``run_batch`` returns a :class:`BatchResult` of plain data; the writers in ``outputs_*``
+only read it. Batch-level findings (``B.*``) are attached to the entries they concern, or,
+for units that submitted nothing, kept in ``missing``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from report_kit.batch.aggregate import Aggregator, cell_pointers
+from report_kit.batch.discover import discover
+from report_kit.batch.execute import POOL_THRESHOLD, execute
+from report_kit.batch.progress import Progress
+from report_kit.batch.roster import RosterIndex, RosterUnit, normalise_name
+from report_kit.catalogue import emit
+from report_kit.findings import Location
+from report_kit.layout import load_layout
+
+STATUS_PASSED = "通过"
+STATUS_ERRORS = "有错误"
+STATUS_UNREADABLE = "无法读取"
+
+ROSTER_SUBMITTED = "已提交"
+ROSTER_MISSING = "未提交"
+ROSTER_NOT_LISTED = "不在名单"
+ROSTER_DUPLICATE = "重复提交"
+ROSTER_AMBIGUOUS = "无法唯一对应"
+
+
+@dataclass
+class BatchResult:
+    entries: list[dict[str, Any]]
+    skipped: list[str]
+    missing: list[dict[str, Any]]  # B.missing findings, one per roster unit without a submission
+    roster: list[dict[str, Any]] | None  # 名单核对 rows; None when no roster was given
+    aggregate: dict
+    aggregate_count: int
+    year: int | None
+    generated_on: str
+    aggregate_files: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        statuses = Counter(entry["status"] for entry in self.entries)
+        return {
+            "files": len(self.entries),
+            "passed": statuses[STATUS_PASSED],
+            "errors": statuses[STATUS_ERRORS],
+            "unreadable": statuses[STATUS_UNREADABLE],
+            "missing": len(self.missing),
+            "skipped": len(self.skipped),
+        }
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.missing) or any(entry["status"] != STATUS_PASSED for entry in self.entries)
+
+    def all_findings(self) -> list[tuple[dict | None, dict]]:
+        """(entry or None, finding) for every finding, files first in file order, then missing units."""
+        pairs: list[tuple[dict | None, dict]] = [(e, f) for e in self.entries for f in e["findings"]]
+        pairs.extend((None, f) for f in self.missing)
+        return pairs
+
+    def rule_counts(self) -> list[tuple[str, int]]:
+        """Rules by how many findings they produced, most frequent first, ties by rule id."""
+        counter = Counter(f["rule"] for _, f in self.all_findings())
+        return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _status(entry: dict) -> str:
+    if not entry["readable"]:
+        return STATUS_UNREADABLE
+    if any(f["severity"] == "error" for f in entry["findings"]):
+        return STATUS_ERRORS
+    return STATUS_PASSED
+
+
+def _add(entry: dict, finding) -> None:
+    entry["findings"].append(finding.to_dict())
+
+
+def _expected_year(entries: list[dict], declared: int | None) -> int | None:
+    if declared is not None:
+        return declared
+    years = Counter(e["year"] for e in entries if e["readable"] and e["year"] is not None)
+    if not years:
+        return None
+    return max(years.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def _identity(entry: dict, matched: RosterUnit | None) -> tuple:
+    if matched is not None:
+        return ("roster", matched.index)
+    if entry["code"]:
+        return ("code", entry["code"].strip().upper())
+    return ("name", normalise_name(entry["unit"]))
+
+
+def _check_roster_and_duplicates(entries: list[dict], roster: list[RosterUnit] | None, year: int | None):
+    index = RosterIndex(roster) if roster is not None else None
+    matched: dict[int, RosterUnit | None] = {}
+    ambiguous_hits: set[int] = set()  # roster units that some submission matched among others
+    for i, entry in enumerate(entries):
+        if not entry["readable"] or not normalise_name(entry["unit"]) or index is None:
+            matched[i] = None
+            continue
+        match = index.match(entry["unit"], entry["code"])
+        matched[i] = match.unit
+        if len(match.units) > 1:
+            ambiguous_hits.update(u.index for u in match.units)
+            candidates = "、".join(f"“{u.name}”" for u in match.units)
+            _add(entry, emit("B.ambiguous_match", {"unit": entry["unit"], "candidates": candidates}))
+            entry["roster_state"] = ROSTER_AMBIGUOUS
+        elif match.unit is None:
+            _add(entry, emit("B.not_on_roster", {"unit": entry["unit"], "file": entry["file"]}))
+            entry["roster_state"] = ROSTER_NOT_LISTED
+        else:
+            entry["roster_state"] = ROSTER_SUBMITTED
+            entry["roster_name"] = match.unit.name
+
+    groups: dict[tuple, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if (
+            entry["readable"]
+            and normalise_name(entry["unit"])
+            and entry.get("roster_state") != ROSTER_AMBIGUOUS
+        ):
+            groups.setdefault((_identity(entry, matched[i]), entry["year"]), []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        files = "、".join(entries[i]["file"] for i in members)
+        for i in members:
+            entry = entries[i]
+            values = {"unit": entry["unit"], "year": entry["year"], "count": len(members), "files": files}
+            _add(entry, emit("B.duplicate", values))
+            if entry.get("roster_state") == ROSTER_SUBMITTED:
+                entry["roster_state"] = ROSTER_DUPLICATE
+
+    if roster is None:
+        return None, []
+    submitted: dict[int, list[dict]] = {}
+    for i, entry in enumerate(entries):
+        unit = matched[i]
+        if unit is not None and (year is None or entry["year"] == year):
+            submitted.setdefault(unit.index, []).append(entry)
+    rows, missing = [], []
+    for unit in roster:
+        files = [e["file"] for e in submitted.get(unit.index, [])]
+        if unit.index in ambiguous_hits and not files:
+            state = ROSTER_AMBIGUOUS
+        elif not files:
+            state = ROSTER_MISSING
+        elif len(files) > 1:
+            state = ROSTER_DUPLICATE
+        else:
+            state = ROSTER_SUBMITTED
+        if state == ROSTER_MISSING:
+            finding = emit("B.missing", {"unit": unit.name, "year": year if year is not None else ""})
+            missing.append(finding.to_dict() | {"unit": unit.name})
+        rows.append({"unit": unit.name, "code": unit.code, "kind": unit.kind, "state": state, "files": files})
+    for entry in entries:
+        if entry.get("roster_state") in (ROSTER_NOT_LISTED, ROSTER_AMBIGUOUS):
+            rows.append(
+                {
+                    "unit": entry["unit"],
+                    "code": entry["code"],
+                    "kind": entry["unit_kind"],
+                    "state": entry["roster_state"],
+                    "files": [entry["file"]],
+                }
+            )
+    return rows, missing
+
+
+def _check_year(entries: list[dict], declared: int | None) -> None:
+    if declared is None:
+        return
+    for entry in entries:
+        if entry["readable"] and entry["year"] is not None and entry["year"] != declared:
+            values = {"unit": entry["unit"] or entry["file"], "year": entry["year"], "expected": declared}
+            _add(entry, emit("B.year_mismatch", values))
+
+
+def _check_regions(entries: list[dict], totals: dict[str, int | float], count: int, year) -> None:
+    """Each region report's tables against the sum of the units of the same batch, cell by cell."""
+    if not count:
+        return
+    layout = load_layout()
+    for entry in entries:
+        if entry["scope"] != "region" or entry["vector"] is None or entry["year"] != year:
+            continue
+        for value, (pointer, value_type) in zip(entry["vector"], cell_pointers()):
+            expected = totals[pointer]
+            actual = int(value) if value_type == "count" else value
+            if abs(actual - expected) > 1e-6:
+                label = layout.label(pointer)
+                diff = round(actual - expected, 4) if value_type != "count" else actual - expected
+                values = {
+                    "unit": entry["unit"],
+                    "label": label,
+                    "actual": actual,
+                    "expected": expected,
+                    "diff": diff,
+                }
+                finding = emit(
+                    "B.region_mismatch",
+                    values,
+                    (Location(pointer, label),),
+                    expected=expected,
+                    actual=actual,
+                    difference=diff,
+                )
+                _add(entry, finding)
+
+
+def run_batch(
+    directory: str | os.PathLike,
+    *,
+    roster: list[RosterUnit] | None = None,
+    year: int | None = None,
+    today: dt.date | None = None,
+    deadline: dt.date | None = None,
+    jobs: int | None = None,
+    exclude: str | os.PathLike | None = None,
+    progress: TextIO | None = None,
+    pool_threshold: int = POOL_THRESHOLD,
+) -> BatchResult:
+    today = today or dt.date.today()
+    found = discover(directory, exclude=exclude)
+    items = [(str(path), found.relative(path)) for path in found.submissions]
+    by_file: dict[str, dict] = {}
+    bar = Progress(len(items), progress) if progress is not None else None
+
+    def collect(entry: dict) -> None:
+        by_file[entry["file"]] = entry
+        if bar is not None:
+            bar.advance()
+
+    execute(
+        items,
+        jobs=jobs or os.cpu_count() or 1,
+        today=today,
+        deadline=deadline,
+        on_result=collect,
+        pool_threshold=pool_threshold,
+    )
+    if bar is not None:
+        bar.close()
+    entries = [by_file[rel] for _, rel in items]  # exactly one entry per file, in path order
+
+    expected = _expected_year(entries, year)
+    _check_year(entries, year)
+    roster_rows, missing = _check_roster_and_duplicates(entries, roster, expected)
+    for entry in entries:
+        entry["status"] = _status(entry)
+
+    aggregator = Aggregator()
+    aggregated: list[str] = []
+    for entry in entries:
+        if (
+            entry["status"] == STATUS_PASSED
+            and entry["vector"] is not None
+            and entry["year"] == expected
+            and entry["scope"] != "region"
+        ):
+            aggregator.add(entry["vector"])
+            aggregated.append(entry["file"])
+    totals = aggregator.values()
+    _check_regions(entries, totals, aggregator.count, expected)
+    for entry in entries:
+        entry["vector"] = None  # the sums are taken; the vectors are not part of any output
+        entry["counts"] = dict(Counter(f["severity"] for f in entry["findings"]))
+    return BatchResult(
+        entries=entries,
+        skipped=found.skipped,
+        missing=missing,
+        roster=roster_rows,
+        aggregate=aggregator.result(),
+        aggregate_count=aggregator.count,
+        year=expected,
+        generated_on=today.isoformat(),
+        aggregate_files=aggregated,
+    )
+
+
+def default_exclude(output: str | os.PathLike) -> Path:
+    return Path(output).resolve()

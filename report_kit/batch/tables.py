@@ -1,0 +1,91 @@
+"""The rows every output shows, built once from a :class:`BatchResult` as plain dicts.
+
+The workbook, the JSON file and the HTML pages all read these rows, so the three outputs
+can never disagree about a status, a count or an address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from report_kit.batch.run import BatchResult
+from report_kit.layout import load_layout
+from report_kit.settings import SEVERITY_LABELS
+
+SOURCE_KIND_LABELS = {"xlsx": "Excel工作簿", "json": "JSON", "yaml": "YAML"}
+
+
+def unit_kind_label(kind: str) -> str:
+    return load_layout().enums["kind"].get(kind, kind)
+
+
+def summary_rows(result: BatchResult) -> list[dict[str, Any]]:
+    rows = []
+    for entry in result.entries:
+        counts = entry["counts"]
+        figures = entry["figures"]
+        rows.append(
+            {
+                "unit": entry["unit"],
+                "unit_kind": entry["unit_kind"],
+                "unit_kind_label": unit_kind_label(entry["unit_kind"]),
+                "code": entry["code"],
+                "year": entry["year"],
+                "file": entry["file"],
+                "source_kind": entry["source_kind"],
+                "status": entry["status"],
+                "errors": counts.get("error", 0),
+                "warnings": counts.get("warning", 0),
+                "infos": counts.get("info", 0),
+                "published_on": entry["published_on"],
+                "late": entry["late"],
+                "received": figures.get("received"),
+                "carried_forward": figures.get("carried_forward"),
+                "reconsideration": figures.get("reconsideration"),
+                "litigation": figures.get("litigation"),
+            }
+        )
+    return rows
+
+
+def finding_rows(result: BatchResult) -> list[dict[str, Any]]:
+    rows = []
+    for entry, finding in result.all_findings():
+        location = finding["locations"][0] if finding["locations"] else {}
+        sheet, cell = location.get("sheet"), location.get("cell")
+        address = f"{sheet}!{cell}" if sheet and cell else (sheet or "")
+        rows.append(
+            {
+                "unit": entry["unit"] if entry is not None else finding.get("unit", ""),
+                "file": entry["file"] if entry is not None else "",
+                "rule": finding["rule"],
+                "severity": finding["severity"],
+                "severity_label": SEVERITY_LABELS[finding["severity"]],
+                "address": address,
+                "pointer": location.get("pointer", ""),
+                "label": location.get("label", ""),
+                "message": finding["message"],
+                "suggestion": finding.get("suggestion", ""),
+            }
+        )
+    return rows
+
+
+def to_data(result: BatchResult) -> dict[str, Any]:
+    """The whole review as JSON-ready data (审核结果.json)."""
+    return {
+        "generated_on": result.generated_on,
+        "year": result.year,
+        "counts": result.counts,
+        "summary": summary_rows(result),
+        "findings": finding_rows(result),
+        "roster": result.roster,
+        "skipped": result.skipped,
+        "rules": [{"rule": rule, "count": count} for rule, count in result.rule_counts()],
+        "aggregate": {
+            "year": result.year,
+            "submissions": result.aggregate_count,
+            "files": result.aggregate_files,
+            "tables": result.aggregate,
+        },
+    }

@@ -1,0 +1,103 @@
+"""Validating one file into plain, picklable data — the unit of work of a batch.
+
+This runs inside worker processes. It never raises: a crash inside one file's validation
+becomes an ``F.internal`` finding of that file. Only the numbers the batch needs travel back
+(findings, key figures, the table vector of a file without errors), never whole submissions,
+so memory stays bounded however large the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from report_kit import check as check_module
+from report_kit.batch.aggregate import cell_vector
+from report_kit.catalogue import emit
+
+KEY_FIGURES = {
+    "received": ("/applications/received/total",),
+    "carried_forward": ("/applications/carried_forward/total",),
+    "reconsideration": ("/reviews/reconsideration/total",),
+    "litigation": ("/reviews/litigation_direct/total", "/reviews/litigation_after_reconsideration/total"),
+}
+
+
+def _get(document: Any, pointer: str) -> Any:
+    for part in pointer.strip("/").split("/"):
+        if not isinstance(document, dict):
+            return None
+        document = document.get(part)
+    return document
+
+
+def _figure(submission: dict, pointers: tuple[str, ...]) -> int | float | None:
+    values = [_get(submission, p) for p in pointers]
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return sum(values)
+    return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def entry_of(report, rel: str) -> dict[str, Any]:
+    """The plain-data summary of one FileReport, as the batch keeps it."""
+    submission = report.submission if isinstance(report.submission, dict) else None
+    unit = submission.get("unit") if submission else None
+    unit = unit if isinstance(unit, dict) else {}
+    findings = [f.to_dict() for f in report.findings]
+    valid = report.valid
+    published = submission.get("published_on") if submission else None
+    return {
+        "file": rel,
+        "source_kind": report.source_kind,
+        "readable": submission is not None,
+        "unit": report.unit or "",
+        "unit_kind": _text(unit.get("kind")),
+        "code": _text(unit.get("code")),
+        "scope": _text(submission.get("scope")) if submission else "",
+        "year": report.year,
+        "published_on": published.isoformat() if isinstance(published, dt.date) else _text(published),
+        "late": any(f["rule"] == "D.late" for f in findings),
+        "figures": {k: _figure(submission, p) for k, p in KEY_FIGURES.items()} if submission else {},
+        "findings": findings,
+        "vector": cell_vector(submission) if submission and valid else None,
+    }
+
+
+def failed_entry(rel: str, rule: str, reason: str, what: str = "整个文件") -> dict[str, Any]:
+    """The entry of a file whose validation crashed or whose worker process died."""
+    values = {"rule": what, "reason": reason} if rule == "F.internal" else {"reason": reason}
+    finding = emit(rule, values)
+    return {
+        "file": rel,
+        "source_kind": "unknown",
+        "readable": False,
+        "unit": "",
+        "unit_kind": "",
+        "code": "",
+        "scope": "",
+        "year": None,
+        "published_on": "",
+        "late": False,
+        "figures": {},
+        "findings": [finding.to_dict()],
+        "vector": None,
+    }
+
+
+def validate_one(path: str, rel: str, today: dt.date | None, deadline: dt.date | None) -> dict[str, Any]:
+    try:
+        report = check_module.check_file(path, today=today, deadline=deadline)
+        return entry_of(report, rel)
+    except Exception as exc:  # one file's crash must never stop the batch
+        return failed_entry(rel, "F.internal", f"{type(exc).__name__}: {exc}")
+
+
+def validate_chunk(
+    items: list[tuple[str, str]], today: dt.date | None, deadline: dt.date | None
+) -> list[dict[str, Any]]:
+    """Several files per task, so that inter-process traffic stays small for large batches."""
+    return [validate_one(path, rel, today, deadline) for path, rel in items]

@@ -1,0 +1,143 @@
+"""``report-kit build``: compile a submission into the Word report (and the web page).
+
+The command only wires the library: read and validate (:mod:`report_kit.check`), build the
+content once (:mod:`report_kit.report_content`), hand it to the Word and HTML writers.
+A report with errors is not built unless ``--force``, and then it says so on every page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import sys
+from pathlib import Path
+
+import click
+
+FORCE_HINT = "改正上述错误后重新编制；确需先出草稿的，加 --force 生成标有“草稿 · 未通过校验”的文档。"
+
+
+def _echo_findings(report) -> None:
+    from report_kit.writers.findings_text import render_report
+
+    click.echo(render_report(report), err=True)
+
+
+@click.command()
+@click.argument("submission", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="要生成的Word文档；默认为当前目录下的“<单位名称><年度>年政府信息公开工作年度报告.docx”。",
+)
+@click.option(
+    "--html", "html_path", type=click.Path(dir_okay=False), help="同时生成网页版（单个.html文件）。"
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False),
+    help="把校验结果另存为错误清单：.xlsx、.csv 或 .json（按扩展名）。",
+)
+@click.option(
+    "--force", is_flag=True, help="即使有错误也生成文档：标为“草稿 · 未通过校验”，并附校验错误清单。"
+)
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False),
+    help="本单位的Word模板（.docx），须含与内置模板相同名称的样式；缺少的样式按内置模板补齐。",
+)
+def build(submission, output, html_path, errors_path, force, template):
+    """把填报文件（JSON、YAML或Excel工作簿）编制成年度报告：Word文档，可选网页版。
+
+    报告有错误时不生成（退出码1），除非加 --force；警告不影响生成。
+    """
+    from report_kit.check import check_file
+    from report_kit.writers.errors_file import ErrorsFileError, errors_kind
+
+    if errors_path:
+        try:
+            errors_kind(errors_path)
+        except ErrorsFileError as exc:
+            raise click.BadParameter(str(exc), param_hint="--errors") from None
+    document = _open_template(template)
+
+    report = check_file(submission)
+    if errors_path:
+        from report_kit.writers.errors_file import write_errors
+
+        with _writing(errors_path):
+            write_errors(report, errors_path)
+        click.echo(f"已写入错误清单 {errors_path}", err=True)
+
+    readable = isinstance(report.submission, dict)
+    if report.findings or not readable:
+        _echo_findings(report)
+    if not readable:
+        click.echo("文件无法读取，未生成报告。", err=True)
+        sys.exit(1)
+    if not report.valid and not force:
+        click.echo(f"报告有错误，未生成。{FORCE_HINT}", err=True)
+        sys.exit(1)
+
+    from report_kit.report_content import build_content, default_filename
+
+    draft = not report.valid
+    content = build_content(report.submission, findings=report.findings, draft=draft)
+    target = Path(output) if output else Path.cwd() / default_filename(report.submission)
+
+    from report_kit.writers.report_docx import fill_document, save_docx
+
+    fill_document(document, content)
+    with _writing(target):
+        save_docx(document, target)
+    click.echo(f"已生成 {target}", err=True)
+    if html_path:
+        from report_kit.writers.report_html import write_html
+
+        with _writing(html_path):
+            write_html(content, html_path)
+        click.echo(f"已生成 {html_path}", err=True)
+    if draft:
+        click.echo(
+            "注意：报告未通过校验，已按草稿生成（页眉和标题处标有“草稿 · 未通过校验”，文末附校验错误清单），不得作为正式报告发布。",
+            err=True,
+        )
+
+
+_REASONS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EEXIST: "路径中有同名文件，不是文件夹",
+    errno.ENOTDIR: "路径中有同名文件，不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘只读",
+}
+
+
+@contextlib.contextmanager
+def _writing(path):
+    """A file that cannot be written (no permission, disk full, open in Word on Windows) is
+    a message, not a traceback; the atomic writers leave the old file as it was."""
+    try:
+        yield
+    except OSError as exc:
+        reason = _REASONS.get(exc.errno, exc.strerror or str(exc))
+        raise click.ClickException(
+            f"无法写入“{path}”：{reason}。请检查该文件是否已在其他程序中打开，或文件夹是否可写。"
+        ) from None
+
+
+def _open_template(template):
+    """Open the template before any work, so a wrong --template fails fast and in Chinese."""
+    from report_kit.writers.report_docx import TemplateError, open_template
+
+    try:
+        document, copied = open_template(template)
+    except TemplateError as exc:
+        raise click.BadParameter(str(exc), param_hint="--template") from None
+    if copied:
+        names = "、".join(f"“{name}”" for name in copied)
+        click.echo(f"提示：模板缺少样式 {names}，已按内置模板补齐。", err=True)
+    return document

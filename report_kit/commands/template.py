@@ -1,0 +1,94 @@
+"""``report-kit template``: write the Excel fill-in workbook for one unit and year."""
+
+from __future__ import annotations
+
+import click
+
+
+def _enum_option(name: str):
+    """Accept an enumeration's key (``department``) or its Chinese label (``政府部门``)."""
+
+    def convert(ctx, param, value):
+        if value is None:
+            return None
+        from report_kit.layout import load_layout
+
+        choices = load_layout().enums[name]
+        text = value.strip()
+        if text in choices:
+            return text
+        for key, label in choices.items():
+            if text == label:
+                return key
+        allowed = "、".join(f"{key}（{label}）" for key, label in choices.items())
+        raise click.BadParameter(f"“{value}”无效，应为以下之一：{allowed}")
+
+    return convert
+
+
+def _read_or_fail(path: str, what: str) -> dict:
+    from report_kit.readers import read_submission
+
+    result = read_submission(path)
+    if result.submission is None:
+        reasons = "；".join(f.message for f in result.findings) or "无法读取"
+        raise click.ClickException(f"{what}“{path}”无法读取：{reasons}")
+    return result.submission
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="要生成的工作簿，如 填报模板.xlsx。",
+)
+@click.option("--unit", help="单位名称（与公章一致）。")
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（统计年度），默认为上一年。")
+@click.option(
+    "--kind",
+    callback=_enum_option("kind"),
+    help="单位类型：government/department/township/subdistrict/other，或中文名称。",
+)
+@click.option(
+    "--level", callback=_enum_option("level"), help="行政层级：province/city/county/township，或中文名称。"
+)
+@click.option(
+    "--scope", callback=_enum_option("scope"), help="报告范围：agency/government/region，或中文名称。"
+)
+@click.option("--region", help="所属行政区域（可不填）。")
+@click.option("--code", help="统一社会信用代码（可不填）。")
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False),
+    help="上年的年度报告（JSON/YAML/xlsx）：预填单位信息和上年结转数。",
+)
+@click.option(
+    "--fill",
+    type=click.Path(exists=True, dir_okay=False),
+    help="把一份已有的报告（JSON/YAML/xlsx）的全部内容填入模板。",
+)
+def template(output, unit, year, kind, level, scope, region, code, previous, fill):
+    """生成Excel填报模板（基本信息、表二、表三、表四、文字部分），供单位填写后用 check 校验。"""
+    from report_kit.writers.template_xlsx import write_workbook
+
+    if fill and previous:
+        raise click.UsageError("--fill 与 --previous 不能同时使用。")
+    submission = _read_or_fail(fill, "报告") if fill else None
+    last_year = _read_or_fail(previous, "上年报告") if previous else None
+    write_workbook(
+        output,
+        submission,
+        unit=unit,
+        year=year,
+        kind=kind,
+        level=level,
+        scope=scope,
+        region=region,
+        code=code,
+        previous=last_year,
+    )
+    click.echo(f"已生成填报模板 {output}", err=True)
+    if last_year is not None:
+        click.echo("已按上年报告预填单位信息和“二、上年结转”（见单元格批注）。", err=True)

@@ -1,0 +1,523 @@
+"""Fill-in workbooks → the canonical submission, with every value traced to its sheet and cell.
+
+Reading is done with python-calamine, which parses a filled template in about a
+millisecond. openpyxl is opened only when calamine cannot tell two things apart: it shows a
+formula without a cached value (a file written by a program that does not calculate) and
+a blank cell both as ``""``, and only the first is an error.
+
+What a clerk types is forgiven where the meaning is certain and reported where it is not:
+
+- ``5``, ``5.0``, ``"１２"``, ``"1,200"``, ``" 7 "`` are numbers, silently;
+- a blank number cell is 0, with an ``S.blank_cell`` warning (the format wants 0 written);
+- ``"12件"``, ``"十二"``, ``"/"``, ``"—"``, ``"无"``, 2.5 in a count cell, dates, booleans and
+  formulas without a value are ``S.cell_text`` errors at that cell, suggesting the number
+  when it is obvious. The submission then holds the raw text there, so the schema layer
+  marks the cell unusable and no arithmetic rule speaks about it; ``check.validate_read``
+  drops the schema's duplicate of the reader's finding.
+- a negative number stays a number: the schema's ``S.negative`` reports it, with the cell.
+
+A workbook that is not a report_kit template, is of an unknown template version, or whose
+label cells are not where the map says (rows inserted or deleted, sheets renamed) yields an
+``S.workbook`` error and no submission at all: a shifted reading would be a wrong report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+from report_kit.catalogue import emit
+from report_kit.chinese_numbers import FULLWIDTH, parse_number
+from report_kit.findings import Finding, Location
+from report_kit.layout import load_layout
+from report_kit.readers.base import ReadResult
+from report_kit.workbook_map import (
+    KNOWN_VERSIONS,
+    META_KEYS,
+    META_SHEET,
+    PROPERTY_FORMAT,
+    PROPERTY_VERSION,
+    Slot,
+    WorkbookMap,
+    workbook_map,
+)
+
+Rows = list[list[Any]]
+
+MAX_CUSTOM_XML = 1 << 20
+_SPACES = " \t\r\n\u3000\u00a0"
+_ARABIC = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_UNITS = ("万元", "件", "个", "元", "项", "次", "条", "起", "份", "人", "家")
+# Placeholders clerks type for 「nothing happened」 instead of 0.
+_NOTHING = frozenset(
+    {
+        "/",
+        "／",
+        "\\",
+        "—",
+        "——",
+        "–",
+        "-",
+        "－",
+        "无",
+        "没有",
+        "暂无",
+        "空",
+        "否",
+        "×",
+        "x",
+        "X",
+        "null",
+        "N/A",
+        "n/a",
+    }
+)
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FIX_DEFAULT = "请只填写阿拉伯数字，不带单位或文字；没有发生的事项填0。"
+
+
+class _Problem(Exception):
+    """A cell value the reader will not guess about: becomes an S.cell_text finding."""
+
+    def __init__(self, found: str, hint: str = "", how_to_fix: str = _FIX_DEFAULT) -> None:
+        super().__init__(found)
+        self.found = found
+        self.hint = hint
+        self.how_to_fix = how_to_fix
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def read_workbook(path: str | os.PathLike) -> ReadResult:
+    """Read a filled report_kit template; never raises for a bad workbook.
+
+    The file is expected to have passed :func:`report_kit.readers.sniff.sniff` (zip bombs,
+    XML entities, macros); calamine's zip reader also stops at each member's declared size.
+    """
+    import python_calamine
+
+    errors = (
+        python_calamine.CalamineError,
+        python_calamine.PasswordError,
+        python_calamine.XmlError,
+        python_calamine.ZipError,
+        python_calamine.WorksheetNotFound,
+    )
+    path = os.fspath(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(path)
+    except errors as exc:
+        return ReadResult(None, [emit("F.corrupt", {"reason": _calamine_reason(exc)})], kind="xlsx")
+    try:
+        return _read_book(book, path)
+    except errors as exc:  # a damaged sheet shows only when calamine parses it
+        return ReadResult(None, [emit("F.corrupt", {"reason": _calamine_reason(exc)})], kind="xlsx")
+    finally:
+        book.close()
+
+
+def _read_book(book, path: str) -> ReadResult:
+    version, fmt = _identify(book, path)
+    if version is None:
+        return _refuse(
+            "这不是report_kit生成的填报模板（工作簿中没有模板标识），程序无法确定每个数字所在的单元格",
+            "请用“report-kit template”生成填报模板，在模板中填写后再提交；不要把表格复制到其他工作簿中填写。",
+        )
+    wmap = workbook_map(version, fmt)
+    if wmap is None:
+        return _refuse(
+            f"该工作簿由report_kit模板“{version}”（格式{fmt}）生成，本程序只认识{'、'.join(KNOWN_VERSIONS)}",
+            "请升级report_kit，或用当前版本的“report-kit template”重新生成模板后把数据填入。",
+        )
+    sheets, problem = _load_sheets(book, wmap)
+    if problem:
+        return problem
+    return _read(path, wmap, sheets)
+
+
+def _calamine_reason(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name == "PasswordError":
+        return "工作簿设置了打开密码"
+    if name == "ZipError":
+        return "不是完整的xlsx压缩包"
+    if name == "XmlError":
+        return "工作簿内部的XML已损坏"
+    return f"无法解析工作簿（{name}）"
+
+
+def _refuse(reason: str, how_to_fix: str) -> ReadResult:
+    return ReadResult(
+        None, [emit("S.workbook", {"reason": reason + "。", "how_to_fix": how_to_fix})], kind="xlsx"
+    )
+
+
+# ---------------------------------------------------------------- identification and structure
+
+
+def _identify(book, path: str) -> tuple[str | None, str]:
+    """Template version and format revision: from the hidden sheet, else the document properties.
+
+    LibreOffice turns the veryHidden sheet into a plain hidden one and keeps custom
+    properties; some tools drop custom properties. Either copy is enough.
+    """
+    values: dict[str, str] = {}
+    if META_SHEET in book.sheet_names:
+        for row in book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False):
+            if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() in META_KEYS:
+                values[row[0].strip()] = _plain_text(row[1])
+    if not values.get("template_version"):
+        properties = _custom_properties(path)
+        if properties.get(PROPERTY_VERSION):
+            values = {
+                "template_version": properties[PROPERTY_VERSION],
+                "format": properties.get(PROPERTY_FORMAT, ""),
+            }
+    version = values.get("template_version") or None
+    return version, values.get("format") or "2021"
+
+
+def _custom_properties(path: str) -> dict[str, str]:
+    from report_kit.readers.sniff import open_member_limited
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = open_member_limited(archive, "docProps/custom.xml", MAX_CUSTOM_XML)
+        from defusedxml.ElementTree import fromstring
+
+        root = fromstring(data)
+    except Exception:  # absent, unreadable or hostile: simply no properties
+        return {}
+    properties = {}
+    for prop in root:
+        name = prop.get("name")
+        if name:
+            properties[name] = "".join((child.text or "") for child in prop).strip()
+    return properties
+
+
+def _load_sheets(book, wmap: WorkbookMap) -> tuple[dict[str, Rows], ReadResult | None]:
+    names = set(book.sheet_names)
+    missing = [name for name in wmap.input_sheets if name not in names]
+    if missing:
+        return {}, _refuse(
+            "工作簿缺少工作表“" + "”“".join(missing) + "”（可能被删除或改名），无法按模板读取",
+            "请不要删除或重命名模板中的工作表；请用原模板重新填写，或把工作表名称改回原样。",
+        )
+    sheets = {
+        name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wmap.input_sheets
+    }
+    moved = []
+    for fixed in wmap.fixed:
+        found = _plain_text(_value(sheets[fixed.sheet], fixed.row, fixed.col))
+        if _squash(found) != _squash(fixed.text):
+            moved.append((fixed, found))
+    if moved:
+        fixed, found = moved[0]
+        shown = f"“{found}”" if found else "空白"
+        more = f"（共{len(moved)}处标签不符）" if len(moved) > 1 else ""
+        return {}, _refuse(
+            f"工作表“{fixed.sheet}”的结构被改动：{fixed.address}单元格应为“{fixed.text}”，实际为{shown}{more}；"
+            "可能插入或删除了行列，程序不能按位置读取数字",
+            "请不要插入、删除行列或改动灰色的标签单元格。请用原模板（或“report-kit template”重新生成的模板）"
+            "把数字抄入对应单元格后再提交。",
+        )
+    return sheets, None
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _value(rows: Rows, row: int, col: int) -> Any:
+    if row - 1 < len(rows):
+        line = rows[row - 1]
+        if col - 1 < len(line):
+            return line[col - 1]
+    return ""
+
+
+def _plain_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------- reading values
+
+
+def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
+    """Every slot's value, in the canonical key order of the layout.
+
+    Values come out already in canonical form (enum keys, ISO dates, ``format`` as text),
+    so :func:`report_kit.readers.base.normalise` would have nothing left to do.
+    """
+    layout = load_layout(wmap.format)
+    findings: list[Finding] = []
+    values: dict[str, Any] = {}
+    blanks: list[Slot] = []
+    for slot, _ in wmap.reading_order:
+        raw = _value(sheets[slot.sheet], slot.row, slot.col)
+        if type(raw) is float and slot.numeric and raw >= 0 and raw.is_integer():
+            values[slot.pointer] = int(raw)  # the common case, kept off the slower general path
+            continue
+        try:
+            value = _READERS[slot.kind](raw, slot, layout)
+        except _Problem as problem:
+            findings.append(_cell_text(slot, problem))
+            values[slot.pointer] = problem.found
+            continue
+        if value is _BLANK:
+            if slot.numeric:
+                blanks.append(slot)
+                values[slot.pointer] = 0
+            elif slot.pointer == "/format":
+                values[slot.pointer] = wmap.format
+            continue
+        values[slot.pointer] = value
+    if blanks:
+        findings.extend(_blank_numbers(path, blanks, values))
+    submission: dict = {"unit": {}}  # so that each missing unit field is reported at its own cell
+    for slot, parts in wmap.reading_order:
+        if slot.pointer in values:
+            node = submission
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = values[slot.pointer]
+    return ReadResult(submission, findings, source_map=wmap.source_map(), kind="xlsx")
+
+
+def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> list[Finding]:
+    """Blank number cells count as 0 with a warning, unless openpyxl finds a formula there."""
+    findings = []
+    formulas = _formulas(path, blanks)
+    for slot in blanks:
+        formula = formulas.get((slot.sheet, slot.row, slot.col))
+        if formula is None:
+            findings.append(
+                emit(
+                    "S.blank_cell",
+                    {"address": f"{slot.sheet}!{slot.address}", "label": slot.label},
+                    (_location(slot),),
+                    expected=0,
+                    actual=None,
+                )
+            )
+            continue
+        if formula.startswith("="):
+            problem = _Problem(
+                formula,
+                "（公式没有保存计算结果）",
+                "请直接填写数字；或在Excel/WPS中打开该文件，确认公式结果正确后保存一次再提交。",
+            )
+        else:
+            problem = _Problem(formula, "（无法读出数值）")
+        findings.append(_cell_text(slot, problem))
+        values[slot.pointer] = formula
+    return findings
+
+
+def _location(slot: Slot) -> Location:
+    return Location(slot.pointer, slot.label, slot.sheet, slot.address)
+
+
+def _cell_text(slot: Slot, problem: _Problem) -> Finding:
+    return emit(
+        "S.cell_text",
+        {
+            "address": f"{slot.sheet}!{slot.address}",
+            "label": slot.label,
+            "found": problem.found,
+            "hint": problem.hint,
+            "how_to_fix": problem.how_to_fix,
+        },
+        (_location(slot),),
+        expected="数字",
+        actual=problem.found,
+    )
+
+
+class _Blank:
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+_BLANK = _Blank()
+
+
+def _is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip(_SPACES))
+
+
+def _number(raw: Any, slot: Slot, layout=None) -> Any:
+    """A count (integer ≥ 0 expected) or an amount (number ≥ 0), or _BLANK, or _Problem."""
+    if _is_blank(raw):
+        return _BLANK
+    if isinstance(raw, bool):
+        raise _Problem("TRUE" if raw else "FALSE", "（是/否值）")
+    if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
+        raise _Problem(
+            shown,
+            "（单元格是日期或时间，可能是输入时被自动转换了）",
+            "请把该单元格的格式改为“常规”或“数值”，再重新输入数字。",
+        )
+    if isinstance(raw, (int, float)):
+        return _checked(raw, slot, str(_plain_number(raw)))
+    text = str(raw).strip(_SPACES)
+    cleaned = text.translate(FULLWIDTH).replace("，", ",")
+    if _ARABIC.match(cleaned):
+        number = Decimal(cleaned.replace(",", ""))
+        return _checked(number, slot, text)
+    raise _Problem(text, *_suggest(text, slot))
+
+
+def _checked(number: int | float | Decimal, slot: Slot, shown: str) -> int | float:
+    """Plain Python number; a fraction in a count cell is an error, a negative one is the schema's."""
+    integral = number == int(number)
+    if slot.kind == "count" and not integral:
+        raise _Problem(shown, "（件数应为整数）", "请填写整数件数；件数不能有小数。")
+    if integral:
+        return int(number)
+    return float(number)
+
+
+def _plain_number(raw: int | float) -> int | float:
+    return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+
+
+def _suggest(text: str, slot: Slot) -> tuple[str, str]:
+    """(hint, how to fix) for text in a number cell; the number when it is obvious."""
+    if text in _NOTHING:
+        return "（如表示没有发生，应填0）", "没有发生的事项请填0，不要填“无”“/”“—”等符号。"
+    core = text
+    for prefix in ("共", "约", "合计"):
+        core = core.removeprefix(prefix)
+    for unit in _UNITS:
+        if core.endswith(unit):
+            core = core[: -len(unit)].strip(_SPACES)
+            break
+    number = parse_number(core) if core else None
+    if number is None or number < 0:
+        return "", _FIX_DEFAULT
+    if slot.kind == "count" and number != int(number):
+        return "（件数应为整数）", "请填写整数件数；件数不能有小数。"
+    shown = str(number)
+    return f"，应填{shown}", f"请改为 {shown}（只填阿拉伯数字，不带单位或文字）。"
+
+
+def _year(raw: Any, slot: Slot, layout=None) -> Any:
+    if _is_blank(raw):
+        return _BLANK
+    try:
+        return _number(raw, Slot(slot.pointer, slot.sheet, slot.row, slot.col, "count", slot.label))
+    except _Problem as problem:
+        text = problem.found
+        digits = re.fullmatch(r"\s*(\d{4})\s*年?度?\s*", text.translate(FULLWIDTH))
+        if digits:
+            raise _Problem(
+                text, f"，应填{digits.group(1)}", f"请改为 {digits.group(1)}（四位数字的统计年度）。"
+            ) from None
+        raise _Problem(text, "（应为四位数字的年份）", "请填写统计年度，如 2024。") from None
+
+
+def _date(raw: Any, slot: Slot, layout=None) -> Any:
+    """ISO date text; Excel dates, serial numbers and 「2025年1月20日」 are all understood."""
+    if _is_blank(raw):
+        return _BLANK
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1 <= raw < 2958466:
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(raw))).isoformat()
+    text = str(raw).strip(_SPACES).translate(FULLWIDTH)
+    match = _DATE_TEXT.match(text)
+    if match:
+        try:
+            return dt.date(*(int(part) for part in match.groups())).isoformat()
+        except ValueError:
+            pass
+    return text  # the schema layer reports an invalid date, with the cell
+
+
+def _enum(raw: Any, slot: Slot, layout) -> Any:
+    """Key of the enumeration: the drop-down shows Chinese labels, JSON writers use keys."""
+    if _is_blank(raw):
+        return _BLANK
+    text = _plain_text(raw)
+    choices = layout.enums[slot.enum]
+    if text in choices:
+        return text
+    by_label = {label: key for key, label in choices.items()}
+    return by_label.get(text, text)
+
+
+def _string(raw: Any, slot: Slot, layout=None) -> Any:
+    if _is_blank(raw):
+        return _BLANK
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return raw.isoformat()
+    return _plain_text(raw)
+
+
+def _text(raw: Any, slot: Slot, layout=None) -> Any:
+    if _is_blank(raw):
+        return _BLANK
+    # Prose is kept as typed (a trailing newline round-trips); only Windows line ends are unified.
+    text = _plain_text(raw) if not isinstance(raw, str) else raw
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_READERS = {
+    "count": _number,
+    "amount": _number,
+    "year": _year,
+    "date": _date,
+    "enum": _enum,
+    "name": _string,
+    "string": _string,
+    "text": _text,
+}
+
+
+def _formulas(path: str, slots: list[Slot]) -> dict[tuple[str, int, int], str]:
+    """What openpyxl sees in cells calamine showed as blank: formulas without a cached value."""
+    from openpyxl import load_workbook
+
+    from report_kit.readers.sniff import ensure_defused
+
+    ensure_defused()
+    wanted: dict[str, set[tuple[int, int]]] = {}
+    for slot in slots:
+        wanted.setdefault(slot.sheet, set()).add((slot.row, slot.col))
+    found: dict[tuple[str, int, int], str] = {}
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for sheet, cells in wanted.items():
+            rows = [r for r, _ in cells]
+            cols = [c for _, c in cells]
+            top, left = min(rows), min(cols)
+            grid = book[sheet].iter_rows(
+                min_row=top, max_row=max(rows), min_col=left, max_col=max(cols), values_only=True
+            )
+            for r_offset, line in enumerate(grid):
+                for c_offset, value in enumerate(line):
+                    key = (top + r_offset, left + c_offset)
+                    if key in cells and value not in (None, ""):
+                        text = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
+                        found[(sheet, *key)] = text
+    finally:
+        book.close()
+    return found
+
+
+__all__ = ["read_workbook"]

@@ -1,0 +1,374 @@
+"""The compiled report as an ordered list of blocks — the one content both writers render.
+
+The Word writer (:mod:`report_kit.writers.report_docx`) and the HTML writer
+(:mod:`report_kit.writers.report_html`) never look at a submission: they walk the blocks
+built here and only decide how each kind looks in their medium. So the printed report and
+the web page cannot drift apart: same title, same preamble, same headings, the same table
+cells with the same spans, the same signature.
+
+Every label comes from the layout (``schemas/layout-<format>.json``) and every table drawing
+from :mod:`report_kit.grid`; this module only adds the sentences a report always carries
+(preamble, signature date) and turns submission values into display text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from report_kit.findings import Finding
+from report_kit.grid import Grid, table_grid
+from report_kit.layout import Layout, load_layout
+from report_kit.rules.context import MISSING, resolve
+from report_kit.settings import CURRENT_FORMAT, FORMATS, SEVERITY_LABELS
+
+LAW = "《中华人民共和国政府信息公开条例》"
+DRAFT_MARK = "草稿 · 未通过校验"
+ANNEX_HEADING = "附件：校验错误清单"
+ANNEX_CAPTION = "校验错误清单"
+ANNEX_COLUMNS = ("序号", "规则", "级别", "位置", "问题")
+BLANK_DATE = "    年  月  日"
+UNIT_PLACEHOLDER = "（单位名称）"
+YEAR_PLACEHOLDER = "（年度）"
+
+# Width of the GB/T 9704 text block in mm; table column widths are planned against it and
+# each writer scales them to its medium (twips of the template's page, percentages in HTML).
+TEXT_WIDTH_MM = 156.0
+
+# Characters XML 1.0 forbids (and HTML treats as parse errors): dropped from all user text so
+# that neither writer can be broken by a stray control character pasted from another program.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of a drawn table, with its final text; ``header`` cells head rows or columns."""
+
+    row: int
+    col: int
+    text: str
+    kind: str  # header | note | block | label | data | text
+    rowspan: int = 1
+    colspan: int = 1
+    pointer: str | None = None
+    align: str = "center"  # center | left
+
+    @property
+    def header(self) -> bool:
+        return self.kind in ("header", "note", "block", "label")
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str  # T2 | T3 | T4 | errors
+    caption: str
+    width: int
+    height: int
+    header_rows: int  # leading rows that repeat when the table breaks across pages
+    cells: tuple[TableCell, ...]
+    widths_mm: tuple[float, ...]  # planned column widths, summing to TEXT_WIDTH_MM
+
+    def rows(self) -> list[list[TableCell]]:
+        """Cells grouped by the row they start in, left to right."""
+        grouped: list[list[TableCell]] = [[] for _ in range(self.height)]
+        for cell in self.cells:
+            grouped[cell.row].append(cell)
+        for row in grouped:
+            row.sort(key=lambda c: c.col)
+        return grouped
+
+
+@dataclass(frozen=True)
+class Block:
+    """One element of the report, in reading order.
+
+    kinds: ``draft_mark``, ``title``, ``preamble``, ``heading`` (``level`` 1 for 「一、」, 2 for
+    「（一）」), ``paragraph``, ``table``, ``signature``, ``annex_heading`` (starts a new page).
+    """
+
+    kind: str
+    text: str = ""
+    level: int = 0
+    table: Table | None = None
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    title: str
+    blocks: tuple[Block, ...]
+    draft: bool = False
+    unit: str = ""
+    year: int | None = None
+    format: str = CURRENT_FORMAT
+    header_text: str = ""  # the running page header; the draft mark when the report is a draft
+
+    def of_kind(self, kind: str) -> list[Block]:
+        return [b for b in self.blocks if b.kind == kind]
+
+    def tables(self) -> list[Table]:
+        return [b.table for b in self.blocks if b.table is not None]
+
+
+# ------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def clean(text: str) -> str:
+    return _ILLEGAL.sub("", text)
+
+
+def paragraphs(value: Any) -> list[str]:
+    """A prose value split into paragraphs on newlines; indentation typed by hand is dropped
+    (the styles indent every paragraph by two characters)."""
+    if not isinstance(value, str):
+        return []
+    return [line.strip() for line in clean(value).splitlines() if line.strip()]
+
+
+def display_value(value: Any) -> str:
+    """A table value as the unit entered it: 12 → 「12」, 12.35 → 「12.35」, never 1e+16.
+
+    Wrong values that a ``--force`` draft still shows (「12件」) are kept as text; a
+    missing value is an empty cell.
+    """
+    if value is MISSING or value is None or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    return clean(str(value)).strip()
+
+
+def chinese_date(value: Any) -> str:
+    """ISO date → 「2025年1月20日」 (Arabic digits, no leading zeros); otherwise a blank date
+    line to be filled in by hand."""
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            return BLANK_DATE
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def unit_name(submission: dict) -> str:
+    unit = submission.get("unit")
+    name = unit.get("name") if isinstance(unit, dict) else None
+    return clean(name).strip() if isinstance(name, str) and name.strip() else ""
+
+
+def report_year(submission: dict) -> int | None:
+    year = submission.get("year")
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
+def format_of(submission: dict) -> str:
+    fmt = submission.get("format")
+    return fmt if fmt in FORMATS else CURRENT_FORMAT
+
+
+def report_title(submission: dict, layout: Layout | None = None) -> str:
+    layout = layout or load_layout(format_of(submission))
+    year = report_year(submission)
+    return layout.raw["report_title"].format(
+        unit=unit_name(submission) or UNIT_PLACEHOLDER, year=year if year is not None else YEAR_PLACEHOLDER
+    )
+
+
+def preamble(submission: dict, layout: Layout) -> str:
+    year = report_year(submission)
+    period = f"{year}年1月1日至12月31日" if year is not None else f"{YEAR_PLACEHOLDER}1月1日至12月31日"
+    where = unit_name(submission) or "本单位"
+    return (
+        f"本报告依据{LAW}和《{layout.raw['title']}》（{layout.raw['notice']}）编制。"
+        f"报告中所列数据的统计期限为{period}。"
+        f"本报告电子版可在{where}政府信息公开专栏查阅。"
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Tables
+
+
+def plan_widths(grid: Grid) -> tuple[float, ...]:
+    """Column widths (mm) for an official table in the 156 mm text block.
+
+    Data columns are narrow and equal; the row-label column takes what is left. Group
+    columns of 表三 are narrow as in the official drawing: 「三、本年度办理结果」 (over 22 rows)
+    one character wide, so it stacks vertically, and 「（三）不予公开」 four characters wide.
+    """
+    data = grid.data_cells()
+    first_data = min(c.col for c in data)
+    n_data = grid.width - first_data
+    if first_data == 0:
+        return (TEXT_WIDTH_MM / grid.width,) * grid.width
+    if first_data == 1:
+        data_width = min(36.0, (TEXT_WIDTH_MM - 40.0) / n_data)
+        return (TEXT_WIDTH_MM - data_width * n_data,) + (data_width,) * n_data
+    group_widths = (8.0, 17.0, 17.0, 17.0)[: first_data - 1]
+    data_width = 11.0
+    label = TEXT_WIDTH_MM - sum(group_widths) - data_width * n_data
+    return (*group_widths, label) + (data_width,) * n_data
+
+
+def table_from_grid(grid: Grid, submission: dict) -> Table:
+    label_columns = min(c.col for c in grid.data_cells())
+    cells = []
+    for cell in grid.cells:
+        if cell.kind == "data":
+            text = display_value(resolve(submission, cell.pointer))
+            align = "center"
+        else:
+            text = cell.text
+            # Long row labels of a multi-column label area (表三) read better flush left;
+            # group labels spanning several rows and every header stay centred.
+            align = "left" if cell.kind == "label" and cell.rowspan == 1 and label_columns > 1 else "center"
+        cells.append(
+            TableCell(cell.row, cell.col, text, cell.kind, cell.rowspan, cell.colspan, cell.pointer, align)
+        )
+    return Table(
+        id=grid.table,
+        caption=grid.title,
+        width=grid.width,
+        height=grid.height,
+        header_rows=grid.header_rows,
+        cells=tuple(cells),
+        widths_mm=plan_widths(grid),
+    )
+
+
+def where(finding: Finding, layout: Layout, limit: int = 3) -> str:
+    """Where a finding points, as a reader of the printed annex needs it: the workbook cell
+    if there is one, and the official label with its table (「表三 · （七）总计 · 自然人」)."""
+    parts = []
+    for loc in finding.locations[:limit]:
+        label = loc.label or loc.pointer
+        cell = layout.cells.get(loc.pointer)
+        if cell is not None:
+            label = f"{layout.tables[cell.table].name} · {label}"
+        parts.append(f"{loc.address}（{label}）" if loc.address else label)
+    text = "；".join(dict.fromkeys(p for p in parts if p))
+    if len(finding.locations) > limit:
+        text += f"等{len(finding.locations)}处"
+    return clean(text)
+
+
+ANNEX_WIDTHS = (11.0, 26.0, 12.0, 47.0, 60.0)
+
+
+def findings_table(findings: Sequence[Finding], layout: Layout) -> Table:
+    cells = [TableCell(0, c, text, "header") for c, text in enumerate(ANNEX_COLUMNS)]
+    for index, finding in enumerate(findings, start=1):
+        values = (
+            (str(index), "data", "center"),
+            (finding.rule, "data", "center"),
+            (SEVERITY_LABELS[finding.severity], "data", "center"),
+            (where(finding, layout), "text", "left"),
+            (clean(finding.message), "text", "left"),
+        )
+        cells.extend(
+            TableCell(index, c, text, kind, align=align) for c, (text, kind, align) in enumerate(values)
+        )
+    return Table(
+        id="errors",
+        caption=ANNEX_CAPTION,
+        width=len(ANNEX_COLUMNS),
+        height=len(findings) + 1,
+        header_rows=1,
+        cells=tuple(cells),
+        widths_mm=ANNEX_WIDTHS,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# The report
+
+
+def _section_blocks(section: dict, submission: dict, layout: Layout) -> Iterable[Block]:
+    yield Block("heading", f"{section['number']}、{section['title']}", level=1)
+    if "table" in section:
+        yield Block("table", table=table_from_grid(table_grid(section["table"], layout.format), submission))
+        return
+    value = resolve(submission, section["pointer"])
+    items = section.get("items") or []
+    if not items or isinstance(value, str):
+        yield from (Block("paragraph", text) for text in paragraphs(value))
+        return
+    # Only the items the unit wrote get a heading, numbered without gaps in the official
+    # order: the n-th written item takes the n-th number of the layout.
+    written = [item for item in items if paragraphs(resolve(submission, item["pointer"]))]
+    for number, item in zip((item["number"] for item in items), written):
+        yield Block("heading", f"{number}{item['label']}", level=2)
+        yield from (Block("paragraph", text) for text in paragraphs(resolve(submission, item["pointer"])))
+
+
+def build_content(
+    submission: dict,
+    *,
+    findings: Sequence[Finding] = (),
+    draft: bool = False,
+) -> ReportContent:
+    """The report of one submission, in the order of the national format.
+
+    ``draft`` marks the report 「草稿 · 未通过校验」 (title area and page header) and appends
+    ``findings`` as the annex 「附件：校验错误清单」; a report that passed has neither.
+    """
+    layout = load_layout(format_of(submission))
+    title = report_title(submission, layout)
+    blocks: list[Block] = []
+    if draft:
+        blocks.append(Block("draft_mark", DRAFT_MARK))
+    blocks.append(Block("title", title))
+    blocks.append(Block("preamble", preamble(submission, layout)))
+    for section in layout.sections:
+        blocks.extend(_section_blocks(section, submission, layout))
+    blocks.append(Block("signature", unit_name(submission) or UNIT_PLACEHOLDER))
+    blocks.append(Block("signature", chinese_date(submission.get("published_on"))))
+    if draft:
+        blocks.append(Block("annex_heading", ANNEX_HEADING))
+        blocks.append(Block("table", table=findings_table(findings, layout)))
+    return ReportContent(
+        title=title,
+        blocks=tuple(blocks),
+        draft=draft,
+        unit=unit_name(submission),
+        year=report_year(submission),
+        format=layout.format,
+        header_text=DRAFT_MARK if draft else "",
+    )
+
+
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def default_filename(submission: dict, suffix: str = ".docx") -> str:
+    """「轮台县市场监督管理局2024年政府信息公开工作年度报告.docx」: the title, safe as a file
+    name on Windows, macOS and Linux."""
+    name = _UNSAFE_FILENAME.sub("", report_title(submission)).strip(" .") or "政府信息公开工作年度报告"
+    return name + suffix
+
+
+__all__ = [
+    "ANNEX_HEADING",
+    "BLANK_DATE",
+    "DRAFT_MARK",
+    "Block",
+    "ReportContent",
+    "Table",
+    "TableCell",
+    "build_content",
+    "default_filename",
+    "display_value",
+]

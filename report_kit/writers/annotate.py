@@ -1,0 +1,127 @@
+"""The annotated copy of a workbook: every finding shown on the cell the clerk typed into.
+
+Clerks fix a workbook in Excel, not in a console listing, so ``check --annotate`` writes a
+copy with error cells filled red, warning cells yellow, and each message as a cell comment;
+findings that have no cell (a missing sheet, the file as a whole) go to a 「校验结果」 sheet
+placed first, which lists every finding anyway. The input file is only ever read, and the
+copy appears atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from report_kit.atomic import atomic_path
+from report_kit.findings import FileReport, Finding
+from report_kit.settings import SEVERITY_LABELS
+from report_kit.writers.template_xlsx import usual_permissions
+
+RESULT_SHEET = "校验结果"
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own 「差」 and 「中性」 colours
+AUTHOR = "report_kit"
+MAX_COMMENT = 30_000  # Excel refuses comments beyond 32 767 characters
+
+
+def annotate_workbook(
+    input_path: str | os.PathLike, report: FileReport, output_path: str | os.PathLike
+) -> str:
+    """Write the annotated copy; return one Chinese line saying what happened."""
+    source, target = Path(input_path), Path(output_path)
+    refusal = _refusal(source, target)
+    if refusal:
+        return refusal
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    from report_kit.readers.sniff import ensure_defused
+
+    ensure_defused()
+    book = load_workbook(source)  # sniffed above, and parsed through defusedxml
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for finding in report.findings:
+        for place in dict.fromkeys(
+            (loc.sheet, loc.cell) for loc in finding.locations if loc.sheet and loc.cell
+        ):
+            if place[0] in book.sheetnames:
+                by_cell.setdefault(place, []).append(finding)
+    for (sheet, address), findings in by_cell.items():
+        cell = book[sheet][address]
+        if not hasattr(cell, "column_letter"):  # inside a merged range: only its first cell takes styles
+            continue
+        worst = min(findings, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
+        if worst in FILLS:
+            cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+        text = "\n\n".join(_note(f) for f in findings)
+        if cell.comment is not None and cell.comment.text:
+            text += "\n\n（模板原注）" + cell.comment.text
+        cell.comment = Comment(text[:MAX_COMMENT], AUTHOR, height=160, width=320)
+    _result_sheet(book, report)
+    with atomic_path(target) as temp:
+        book.save(temp)
+        usual_permissions(temp)
+    counts = report.counts
+    return (
+        f"已生成标注副本 {target}：{len(by_cell)} 个单元格已标注"
+        f"（错误 {counts['error']} 项标红，警告 {counts['warning']} 项标黄），原文件未改动。"
+    )
+
+
+def _refusal(source: Path, target: Path) -> str | None:
+    from report_kit.readers.sniff import sniff
+
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        return "未生成标注副本：--annotate 的输出文件不能与被检查的文件相同，请另取一个文件名。"
+    if target.suffix.lower() != ".xlsx":
+        return f"未生成标注副本：--annotate 的输出文件应以 .xlsx 结尾（实际为“{target.name}”）。"
+    sniffed = sniff(source)
+    if sniffed.findings:
+        return "未生成标注副本：该文件无法作为Excel工作簿打开（原因见上方的校验结果）。"
+    if sniffed.kind != "xlsx":
+        kind = {"json": "JSON", "yaml": "YAML"}.get(sniffed.kind or "", "非Excel")
+        return f"未生成标注副本：--annotate 只适用于Excel工作簿（.xlsx），“{source.name}”是{kind}文件；问题清单见上方。"
+    return None
+
+
+def _note(finding: Finding) -> str:
+    head = f"【{SEVERITY_LABELS[finding.severity]}】{finding.rule}：{finding.message}"
+    return head + (f"\n修改建议：{finding.suggestion}" if finding.suggestion else "")
+
+
+def _result_sheet(book, report: FileReport) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from report_kit.writers.safe_cells import neutralise
+
+    name = RESULT_SHEET
+    while name in book.sheetnames:
+        name += "_"
+    ws = book.create_sheet(name, 0)
+    ws.sheet_properties.tabColor = "C00000" if not report.valid else "00B050"
+    counts = report.counts
+    status = "通过" if report.valid else "未通过"
+    ws["A1"] = (
+        f"校验结果：{status}（错误 {counts['error']} 项，警告 {counts['warning']} 项，提示 {counts['info']} 项）"
+    )
+    ws["A1"].font = Font(bold=True, size=13)
+    headers = ("级别", "规则", "位置", "问题", "修改建议")
+    for col, text in enumerate(headers, start=1):
+        ws.cell(2, col, text).font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, finding in enumerate(report.findings, start=3):
+        where = "、".join(dict.fromkeys(loc.address or loc.label or loc.pointer for loc in finding.locations))
+        values = (SEVERITY_LABELS[finding.severity], finding.rule, where, finding.message, finding.suggestion)
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row, col, neutralise(value))
+            cell.alignment = wrap
+        if finding.severity in FILLS:
+            ws.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
+    for letter, width in zip("ABCDE", (8, 22, 24, 80, 60)):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    book.active = 0
+    for sheet in book.worksheets[1:]:
+        sheet.sheet_view.tabSelected = False

@@ -1,0 +1,497 @@
+"""The compiled report as a Word document laid out like a 公文 (GB/T 9704-2012).
+
+All typography lives in the template (``templates/report-template.docx``, built by
+``templates/build_docx_template.py``, documented in ``docs/typography.md``): this writer
+only applies its styles by name, so an office can pass its own house-style template with
+the same style names (``--template``). It renders the blocks of
+:mod:`report_kit.report_content` — the same the HTML page renders.
+
+The body is written as one WordprocessingML fragment and parsed once: python-docx's cell
+API re-walks the table for every ``cell()`` and ``merge()`` call, which for 表三's 280
+merged cells costs more than the whole rest of the build. Tables get explicit borders,
+fixed column widths planned for the 156 mm text block, ``w:tblHeader`` on the grid's header
+rows (repeated after a page break) and ``w:cantSplit`` on every row.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from report_kit.atomic import atomic_path, usual_permissions
+from report_kit.report_content import ReportContent, Table, TableCell
+from report_kit.settings import PACKAGE_DIR, TEMPLATE_DIR
+
+TEMPLATE_NAME = "report-template.docx"
+
+# Style names as python-docx shows them (Word's UI names for built-in styles).
+PARAGRAPH_STYLES = (
+    "Normal",
+    "Title",
+    "Heading 1",
+    "Heading 2",
+    "Preamble",
+    "Signature",
+    "Table Text",
+    "Table Text Left",
+    "Table Caption",
+    "Annex Heading",
+    "Draft Mark",
+    "Header",
+    "Footer",
+)
+TABLE_STYLE = "Report Grid"
+REQUIRED_STYLES = (*PARAGRAPH_STYLES, TABLE_STYLE)
+
+BLOCK_STYLES = {
+    "draft_mark": "Draft Mark",
+    "title": "Title",
+    "preamble": "Preamble",
+    "paragraph": "Normal",
+    "signature": "Signature",
+    "annex_heading": "Annex Heading",
+}
+HEADING_STYLES = {1: "Heading 1", 2: "Heading 2"}
+
+DRAFT_COLOUR = "C00000"
+HEADER_SIZE = 21  # half-points: 五号 10.5 pt for the running draft mark
+TWIPS_PER_MM = 1440 / 25.4
+BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
+WIDE_TABLE_COLUMNS = 10
+NARROW_CELL_MARGIN = 57  # twips, 1 mm
+NARROW_LABEL = 1200  # twips (≈ 21 mm): group label columns narrower than this break after 「）」
+KEEP_TOGETHER_ROWS = 12  # tables this short move to the next page whole rather than split
+
+
+class TemplateError(Exception):
+    """The template cannot be used; the message is Chinese and names the file."""
+
+
+def builtin_template() -> Path:
+    """The shipped template: inside the package when installed, ``templates/`` in a checkout."""
+    bundled = PACKAGE_DIR / "templates" / TEMPLATE_NAME
+    return bundled if bundled.is_file() else Path(TEMPLATE_DIR) / TEMPLATE_NAME
+
+
+@cache
+def _template_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _open(path: str | os.PathLike) -> Document:
+    try:
+        data = (
+            _template_bytes(os.fspath(path)) if Path(path) == builtin_template() else Path(path).read_bytes()
+        )
+        return docx.Document(io.BytesIO(data))
+    except (OSError, PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise TemplateError(
+            f"模板“{path}”不是可用的Word文档（.docx）：{exc}。请用Word或WPS另存为.docx后重试。"
+        ) from None
+    except Exception as exc:  # lxml and zip errors of a damaged file
+        raise TemplateError(f"模板“{path}”已损坏，无法打开：{type(exc).__name__}: {exc}") from None
+
+
+# ------------------------------------------------------------------------------------------
+# Styles
+
+
+def _styles_by_name(document: Document) -> dict[str, object]:
+    """Lower-cased style name → w:style element (Word stores 「heading 1」, shows 「Heading 1」)."""
+    found = {}
+    for style in document.styles.element.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if name is not None:
+            found.setdefault(name.get(qn("w:val")).lower(), style)
+    return found
+
+
+def _style_ids(document: Document) -> dict[str, str]:
+    return {name: el.get(qn("w:styleId")) for name, el in _styles_by_name(document).items()}
+
+
+def complete_styles(document: Document) -> list[str]:
+    """Copy every required style the document lacks from the built-in template.
+
+    Returns the names copied, so the command can tell the user which definitions of their
+    house template were not theirs. A copied style keeps its ``basedOn`` chain (also copied
+    when missing); a style id already taken by another style is renamed.
+    """
+    have = _styles_by_name(document)
+    missing = [name for name in REQUIRED_STYLES if name.lower() not in have]
+    if not missing:
+        return []
+    builtin = _open(builtin_template())
+    source = _styles_by_name(builtin)
+    source_by_id = {el.get(qn("w:styleId")): el for el in source.values()}
+    taken = {el.get(qn("w:styleId")) for el in have.values()}
+    styles_el = document.styles.element
+    renamed: dict[str, str] = {}
+    copied: list[str] = []
+
+    def bring(element) -> str:
+        name = element.find(qn("w:name")).get(qn("w:val")).lower()
+        if name in have:
+            return have[name].get(qn("w:styleId"))
+        old_id = element.get(qn("w:styleId"))
+        if old_id in renamed:
+            return renamed[old_id]
+        new = copy.deepcopy(element)
+        new_id = old_id
+        while new_id in taken:
+            new_id = "ReportKit" + new_id
+        new.set(qn("w:styleId"), new_id)
+        renamed[old_id] = new_id
+        taken.add(new_id)
+        for tag in ("w:link", "w:next"):
+            child = new.find(qn(tag))
+            if child is not None and child.get(qn("w:val")) not in taken:
+                new.remove(child)
+        based = new.find(qn("w:basedOn"))
+        if based is not None:
+            parent = source_by_id.get(based.get(qn("w:val")))
+            if parent is not None:
+                based.set(qn("w:val"), bring(parent))
+        styles_el.append(new)
+        have[name] = new
+        copied.append(element.find(qn("w:name")).get(qn("w:val")))
+        return new_id
+
+    for name in missing:
+        bring(source[name.lower()])
+    return copied
+
+
+def _style_font(style, styles_by_id: dict[str, object]) -> str | None:
+    """The East-Asian font a paragraph style resolves to, following ``basedOn``."""
+    seen = set()
+    while style is not None and id(style) not in seen:
+        seen.add(id(style))
+        fonts = style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return fonts.get(qn("w:eastAsia"))
+        based = style.find(qn("w:basedOn"))
+        style = styles_by_id.get(based.get(qn("w:val"))) if based is not None else None
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# Body fragments
+
+
+@dataclass
+class _Context:
+    ids: dict[str, str]
+    text_width: int  # twips
+    draft_font: str | None
+
+    def style(self, name: str) -> str:
+        return self.ids[name.lower()]
+
+
+def escape(text: str, quote: bool = False) -> str:
+    """XML text escaping (xml.sax.saxutils would import urllib: 18 ms of start-up)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
+
+
+def _t(text: str) -> str:
+    return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
+
+
+def _run_props(font: str | None, *, colour: str | None = None, size: int | None = None) -> str:
+    """Direct run formatting always names the East-Asian font too: python-docx (and Word on a
+    machine without the Latin face) would otherwise fall back to a font of its own choice."""
+    parts = []
+    if font:
+        f = escape(font, quote=True)
+        parts.append(f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}"/>')
+    if colour:
+        parts.append(f'<w:color w:val="{colour}"/>')
+    if size:
+        parts.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def _paragraph(style_id: str, text: str, *, ppr_extra: str = "", rpr: str = "") -> str:
+    run = f"<w:r>{rpr}{_t(text)}</w:r>" if text else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{ppr_extra}</w:pPr>{run}</w:p>'
+
+
+def _widths(table: Table, text_width: int) -> list[int]:
+    total = sum(table.widths_mm)
+    widths = [int(round(w / total * text_width)) for w in table.widths_mm]
+    widths[-1] += text_width - sum(widths)  # rounding must not push the table past the margin
+    return widths
+
+
+def _cell_margins(table: Table) -> str:
+    """表三 and 表四 have 11 mm and 10.4 mm columns: with the template's 1.5 mm cell margins
+    two 五号 characters (7.4 mm) would only just fit, and LibreOffice then breaks 「结果维持」
+    into four lines. 1 mm margins leave room for two characters per line."""
+    if table.width < WIDE_TABLE_COLUMNS:
+        return ""
+    return (
+        f'<w:tblCellMar><w:left w:w="{NARROW_CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:right w:w="{NARROW_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
+    )
+
+
+def _cell_text(cell: TableCell, style_id: str, keep: bool, width: int) -> str:
+    """A cell paragraph. A group label in a narrow column (「（三）不予公开」 over eight rows of
+    表三) breaks after its enumerator, so the enumerator stays whole on the first line."""
+    ppr = f'<w:pStyle w:val="{style_id}"/>' + ("<w:keepNext/>" if keep else "")
+    text = cell.text
+    if cell.kind == "label" and cell.rowspan > 1 and width < NARROW_LABEL and "）" in text[:-1]:
+        head, _, tail = text.partition("）")
+        runs = f"<w:r>{_t(head + '）')}<w:br/>{_t(tail)}</w:r>"
+    else:
+        runs = f"<w:r>{_t(text)}</w:r>" if text else ""
+    return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
+
+
+def _table(table: Table, ctx: _Context) -> str:
+    widths = _widths(table, ctx.text_width)
+    borders = "".join(
+        f"<w:{side} {BORDER}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    out = [
+        "<w:tbl><w:tblPr>",
+        f'<w:tblStyle w:val="{ctx.style("Report Grid")}"/>',
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>',
+        '<w:jc w:val="center"/>',
+        f"<w:tblBorders>{borders}</w:tblBorders>",
+        '<w:tblLayout w:type="fixed"/>',
+        _cell_margins(table),
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="1"/>',
+        "</w:tblPr><w:tblGrid>",
+        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+    ]
+    # Which cell covers each grid position: Word needs a w:tc in every row a vertically
+    # merged cell spans (vMerge continue), with the same gridSpan.
+    owner: dict[tuple[int, int], TableCell] = {}
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            owner[(r, cell.col)] = cell
+    keep_all = table.height <= KEEP_TOGETHER_ROWS
+    centre, left = ctx.style("Table Text"), ctx.style("Table Text Left")
+    for r in range(table.height):
+        header = r < table.header_rows
+        keep = keep_all or header
+        tr_pr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+        out.append(f"<w:tr><w:trPr>{tr_pr}</w:trPr>")
+        c = 0
+        while c < table.width:
+            cell = owner.get((r, c))
+            if cell is None:  # a hole in a drawing would shift every later column: keep the grid
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
+                c += 1
+                continue
+            span = cell.colspan
+            tc_pr = [f'<w:tcW w:w="{sum(widths[c : c + span])}" w:type="dxa"/>']
+            if span > 1:
+                tc_pr.append(f'<w:gridSpan w:val="{span}"/>')
+            if cell.rowspan > 1:
+                tc_pr.append('<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>")
+            tc_pr.append('<w:vAlign w:val="center"/>')
+            if cell.row == r:
+                style = left if cell.align == "left" else centre
+                body = _cell_text(cell, style, keep, sum(widths[c : c + span]))
+            else:
+                body = f'<w:p><w:pPr><w:pStyle w:val="{centre}"/></w:pPr></w:p>'
+            out.append(f"<w:tc><w:tcPr>{''.join(tc_pr)}</w:tcPr>{body}</w:tc>")
+            c += span
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _kept_with_next(content: ReportContent) -> set[int]:
+    """Blocks that must stay on the page of the block after them: the signature lines with
+    each other, and the last paragraph of the text with the signature, so that the unit
+    name and date never stand alone at the top of a page (nor the date apart from the name)."""
+    signatures = [i for i, block in enumerate(content.blocks) if block.kind == "signature"]
+    if not signatures:
+        return set()
+    return {signatures[0] - 1, *signatures[:-1]}
+
+
+def _body(content: ReportContent, ctx: _Context) -> str:
+    out = []
+    keep = _kept_with_next(content)
+    signature_started = False
+    for index, block in enumerate(content.blocks):
+        kind = block.kind
+        ppr = "<w:keepNext/>" if index in keep else ""
+        if kind == "heading":
+            out.append(
+                _paragraph(ctx.style(HEADING_STYLES.get(block.level, "Heading 2")), block.text, ppr_extra=ppr)
+            )
+        elif kind == "table" and block.table is not None:
+            out.append(_paragraph(ctx.style("Table Caption"), block.table.caption))
+            out.append(_table(block.table, ctx))
+        elif kind == "draft_mark":
+            rpr = _run_props(ctx.draft_font, colour=DRAFT_COLOUR)
+            out.append(_paragraph(ctx.style("Draft Mark"), block.text, rpr=rpr))
+        elif kind == "signature":
+            if not signature_started:  # one blank line between the last section and the signature
+                out.append(_paragraph(ctx.style("Normal"), "", ppr_extra="<w:keepNext/>"))
+                signature_started = True
+            out.append(_paragraph(ctx.style("Signature"), block.text, ppr_extra=ppr))
+        elif kind == "annex_heading":
+            out.append(_paragraph(ctx.style("Annex Heading"), block.text, ppr_extra="<w:pageBreakBefore/>"))
+        elif kind in BLOCK_STYLES:
+            out.append(_paragraph(ctx.style(BLOCK_STYLES[kind]), block.text, ppr_extra=ppr))
+        else:  # pragma: no cover - a new block kind must be taught to this writer
+            raise ValueError(f"unknown block kind {kind!r}")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------
+# Header, footer, properties
+
+
+def _header_paragraph(ctx: _Context, text: str) -> str:
+    rpr = _run_props(ctx.draft_font, colour=DRAFT_COLOUR, size=HEADER_SIZE)
+    return f"<w:p {nsdecls('w')}>" + _paragraph(ctx.style("Header"), text, rpr=rpr)[len("<w:p>") :]
+
+
+def _mark_headers(document: Document, ctx: _Context, text: str) -> None:
+    """Put the draft mark in every page header of every section (odd, even, first page)."""
+    for section in document.sections:
+        headers = [section.header, section.even_page_header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        for header in headers:
+            header.is_linked_to_previous = False
+            element = header._element
+            for child in list(element):
+                element.remove(child)
+            element.append(parse_xml(_header_paragraph(ctx, text)))
+
+
+def _page_number_xml(style_id: str) -> str:
+    nbsp = "\u00a0"
+    return (
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="center"/></w:pPr>'
+        f"<w:r>{_t('—' + nbsp)}</w:r>"
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        f"<w:r>{_t(nbsp + '—')}</w:r></w:p>"
+    )
+
+
+def ensure_page_numbers(document: Document, ctx: _Context) -> bool:
+    """A house template without page numbers gets the centred 「— N —」 (GB/T 9704 allows
+    centred numbers); returns True when it had to add them."""
+    section = document.sections[0]
+    footers = [section.footer, section.even_page_footer, section.first_page_footer]
+    for footer in footers:
+        if not footer.is_linked_to_previous and any(
+            "PAGE" in (t.text or "") for t in footer._element.iter(qn("w:instrText"))
+        ):
+            return False
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    element = footer._element
+    for child in list(element):
+        element.remove(child)
+    element.append(parse_xml(_page_number_xml(ctx.style("Footer"))))
+    return True
+
+
+def _properties(document: Document, content: ReportContent) -> None:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props = document.core_properties
+    props.title = content.title
+    props.subject = "政府信息公开工作年度报告"
+    props.author = content.unit or "report_kit"
+    props.last_modified_by = "report_kit"
+    props.keywords = "政府信息公开;年度报告" + (";草稿" if content.draft else "")
+    props.comments = "由 report_kit 生成" + ("（草稿，未通过校验）" if content.draft else "")
+    props.created = now
+    props.modified = now
+    props.revision = 1
+
+
+def _text_width(document: Document) -> int:
+    section = document.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    return int(width / 635)  # EMU → twips
+
+
+# ------------------------------------------------------------------------------------------
+# Entry points
+
+
+def open_template(template: str | os.PathLike | None = None) -> tuple[Document, list[str]]:
+    """The template document with every style the writer needs, and the names of the
+    styles that had to be taken from the built-in template."""
+    document = _open(template or builtin_template())
+    copied = complete_styles(document) if template else []
+    return document, copied
+
+
+def build_document(content: ReportContent, template: str | os.PathLike | None = None) -> Document:
+    document, _ = open_template(template)
+    fill_document(document, content)
+    return document
+
+
+def fill_document(document: Document, content: ReportContent) -> None:
+    """Replace the template's body with the report (the page setup, headers and footers of
+    the template's last section stay)."""
+    ids = _style_ids(document)
+    styles_by_id = {el.get(qn("w:styleId")): el for el in _styles_by_name(document).values()}
+    ctx = _Context(
+        ids=ids,
+        text_width=_text_width(document),
+        draft_font=_style_font(styles_by_id.get(ids["draft mark"]), styles_by_id),
+    )
+    body = document.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+    for child in list(body):
+        if child is not sect_pr:
+            body.remove(child)
+    fragment = parse_xml(f"<w:body {nsdecls('w')}>{_body(content, ctx)}</w:body>")
+    for child in list(fragment):
+        if sect_pr is not None:
+            sect_pr.addprevious(child)
+        else:
+            body.append(child)
+    if content.header_text:
+        _mark_headers(document, ctx, content.header_text)
+    ensure_page_numbers(document, ctx)
+    _properties(document, content)
+
+
+def write_docx(
+    content: ReportContent, path: str | os.PathLike, template: str | os.PathLike | None = None
+) -> None:
+    """Build and write atomically: an interrupted run never leaves a truncated .docx behind."""
+    document = build_document(content, template)
+    save_docx(document, path)
+
+
+def save_docx(document: Document, path: str | os.PathLike) -> None:
+    """Save atomically (an interrupted run never leaves a truncated .docx) and readable by
+    the colleagues who print and seal it."""
+    with atomic_path(path) as temp:
+        document.save(os.fspath(temp))
+        usual_permissions(temp)

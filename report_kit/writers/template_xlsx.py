@@ -1,0 +1,710 @@
+"""The fill-in workbook: the national tables as units know them, with only the input cells open.
+
+Everything placed here comes from data: positions from :mod:`report_kit.workbook_map`,
+table drawings from :mod:`report_kit.grid`, labels and enumerations from the layout,
+identity hints and deadlines from the rule catalogue. The same function writes an empty
+template and a filled one (``submission=``), which is what the round-trip property test
+relies on: whatever a submission holds, the reader must get back from this workbook.
+
+Sheets are protected without a password — the goal is to stop accidental row insertion,
+not to keep anyone out — and the workbook carries its template version twice (a
+veryHidden sheet and custom document properties), because either may be lost by some
+office suite and the reader must still find the cell map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from report_kit.atomic import atomic_path
+from report_kit.catalogue import load_catalogue
+from report_kit.layout import Layout, load_layout
+from report_kit.rules.context import MISSING, resolve
+from report_kit.settings import YEAR_RANGE
+from report_kit.workbook_map import (
+    GRID_LEFT,
+    GRID_TOP,
+    GUIDE_SHEET,
+    META_SHEET,
+    META_TITLE_SHEET,
+    PROPERTY_FORMAT,
+    PROPERTY_VERSION,
+    TEMPLATE_VERSION,
+    TEXT_SHEET,
+    Slot,
+    WorkbookMap,
+    column_letter,
+    workbook_map,
+)
+
+PREVIOUS_NOTE = "已按上年报告结转下年度数预填"
+AUTHOR = "report_kit"
+
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+TITLE_FONT = Font(name="宋体", size=14, bold=True)
+BOLD = Font(name="宋体", size=11, bold=True)
+NORMAL = Font(name="宋体", size=11)
+HINT_FONT = Font(name="宋体", size=10, italic=True, color="595959")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+VERTICAL = Alignment(horizontal="center", vertical="center", text_rotation=255, wrap_text=True)
+UNLOCKED = Protection(locked=False)
+
+DATA_COLUMN_WIDTH = 10
+GUIDE_WIDTH = 90
+TEXT_ROW_HEIGHT = 150
+
+META_HINTS = {
+    "/unit/name": "填写与公章一致的单位全称。",
+    "/unit/region": "可不填。例如：某某省某某市某某县。",
+    "/unit/code": "可不填。18位统一社会信用代码。",
+    "/year": "统计年度，四位数字（如2024），不是发布年份。",
+    "/published_on": "年度报告公布的日期，格式如2025-01-20；尚未公布的可以不填。",
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _display_units(text: str) -> int:
+    """Rough width of text in Excel column units: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _fit_height(text: str, width: float, line: float = 15.0) -> float:
+    lines = sum(max(1, math.ceil(_display_units(part) / max(width - 1, 1))) for part in text.split("\n"))
+    return max(1, lines) * line + 4
+
+
+def _clean_text(value: str) -> str:
+    """Characters XML cannot hold would make openpyxl refuse the whole workbook."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _put_text(ws: Worksheet, row: int, col: int, value: str):
+    """A string that stays a string even when it starts with '=' (no formula injection)."""
+    cell = ws.cell(row, col)
+    cell.value = _clean_text(value)
+    cell.data_type = "s"
+    return cell
+
+
+def _style_range(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int, **style) -> None:
+    for r in range(row, row + rowspan):
+        for c in range(col, col + colspan):
+            cell = ws.cell(r, c)
+            for name, value in style.items():
+                setattr(cell, name, value)
+
+
+def _merge(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int) -> None:
+    if rowspan > 1 or colspan > 1:
+        ws.merge_cells(
+            start_row=row, start_column=col, end_row=row + rowspan - 1, end_column=col + colspan - 1
+        )
+
+
+def _title(ws: Worksheet, text: str, width: int, hint: str | None = None) -> None:
+    _put_text(ws, 1, 1, text).font = TITLE_FONT
+    ws.cell(1, 1).alignment = CENTER
+    _merge(ws, 1, 1, 1, width)
+    ws.row_dimensions[1].height = 28
+    if hint:
+        _put_text(ws, 2, 1, hint).font = HINT_FONT
+        ws.cell(2, 1).alignment = LEFT
+        _merge(ws, 2, 1, 1, width)
+        ws.row_dimensions[2].height = 32
+
+
+def _protect(ws: Worksheet) -> None:
+    """Protection without a password: stops accidents (inserted rows), not people."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # widening a column or a row is harmless
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def _page(ws: Worksheet, landscape: bool = False) -> None:
+    """A4, one page wide: units print the template to have it signed off."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _count_validation() -> DataValidation:
+    return DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="请填写整数",
+        error="件数应为大于或等于0的整数，不要带单位或文字；没有发生的填0。",
+    )
+
+
+def _amount_validation() -> DataValidation:
+    return DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="请填写数字",
+        error="金额应为大于或等于0的数字，不要带单位或文字；没有发生的填0。",
+    )
+
+
+def _number_validations(ws: Worksheet, slots: list[Slot]) -> None:
+    counts, amounts = _count_validation(), _amount_validation()
+    for slot in slots:
+        if slot.kind == "count":
+            counts.add(slot.address)
+        elif slot.kind == "amount":
+            amounts.add(slot.address)
+    for validation in (counts, amounts):
+        if validation.sqref:
+            ws.add_data_validation(validation)
+
+
+def _comment(ws: Worksheet, slot: Slot, notes: list[str]) -> None:
+    text = "\n".join(notes)
+    ws.cell(slot.row, slot.col).comment = Comment(text, AUTHOR, height=70, width=240)
+
+
+def _number_value(value: Any) -> Any:
+    if value is MISSING or value is None:
+        return None
+    if isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
+# ---------------------------------------------------------------- data-derived hints
+
+
+def total_hints(layout: Layout) -> dict[str, str]:
+    """What each total cell must equal, from the catalogue's sum identities.
+
+    A rule qualifies when it says ``cell == sum(collection)`` unconditionally; the hint names
+    the summed rows or columns with their official short labels.
+    """
+    hints: dict[str, list[str]] = {}
+    for rule in load_catalogue(layout.format).of_kind("linear"):
+        raw = rule.raw
+        left, right = raw["left"], raw["right"]
+        if raw["op"] != "==" or "when" in raw or len(left) != 1 or "cell" not in left[0] or "sum" in left[0]:
+            continue
+        if len(right) != 1 or "sum" not in right[0]:
+            continue
+        spec = right[0]
+        names = list(raw.get("for_each", {}))
+        collections = [layout.collections[raw["for_each"][n]] for n in names]
+        for values in _product(collections):
+            binding = dict(zip(names, values))
+            target = _substitute(left[0]["cell"], binding)
+            cells = [
+                layout.cells[_substitute(spec["cell"], {**binding, spec["as"]: item})]
+                for item in layout.collections[spec["sum"]]
+            ]
+            same_row = len({c.row.path for c in cells}) == 1
+            if same_row:
+                where = "本组" if cells[0].table == "T4" else "本行"
+                parts = [c.column.short_label for c in cells]
+            else:
+                where = "本列"
+                parts = [c.row.short_label for c in cells]
+            if len(parts) <= 6:
+                text = f"应等于{where}{'、'.join(parts)}之和"
+            else:
+                text = f"应等于{where}{spec.get('label') or parts[0] + '至' + parts[-1] + '之和'}"
+            hints.setdefault(target, []).append(text)
+    return {pointer: "；".join(texts) + "。" for pointer, texts in hints.items()}
+
+
+def _product(collections: list[list[str]]):
+    if not collections:
+        yield ()
+        return
+    first, *rest = collections
+    for value in first:
+        for tail in _product(rest):
+            yield (value, *tail)
+
+
+def _substitute(template: str, binding: dict[str, str]) -> str:
+    for name, value in binding.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def identity_titles(layout: Layout, table_id: str) -> list[str]:
+    """Titles of the table's unconditional arithmetic rules, printed under the table."""
+    return [
+        rule.title
+        for rule in load_catalogue(layout.format).of_kind("linear")
+        if rule.table == table_id and "when" not in rule.raw
+    ]
+
+
+def deadline_lines(layout: Layout) -> list[str]:
+    rule = load_catalogue(layout.format)["D.late"]
+    kinds = layout.enums["kind"]
+    lines = []
+    for entry in rule.raw["deadlines"]:
+        if entry.get("none"):
+            who = "、".join(kinds.get(k, k) for k in entry.get("kind", ()))
+            lines.append(f"{who}：国家未规定统一期限，按本地政务公开办的要求公布。")
+        else:
+            lines.append(f"{entry['label']}：次年{entry['month']}月{entry['day']}日前公布。")
+    return lines
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def _guide(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None:
+    ws = wb.active
+    ws.title = GUIDE_SHEET
+    unit = values.get("/unit/name") or ""
+    year = values.get("/year")
+    title = layout.raw["report_title"].format(unit=unit, year=year if year else "____")
+    ws.column_dimensions["A"].width = GUIDE_WIDTH
+    overview = next(s for s in layout.sections if s["key"] == "overview")
+    other = next(s for s in layout.sections if s["key"] == "other")
+    tables = list(wmap.grids)
+    balance = load_catalogue(layout.format)["T3.balance"].title
+    meta_labels = "、".join(
+        slot.label for slot in wmap.slots_of(META_TITLE_SHEET) if slot.kind != "enum" or slot.enum != "format"
+    )
+    paragraphs: list[tuple[str, Font]] = [
+        (f"{title} · 填报模板", TITLE_FONT),
+        (f"格式：{layout.raw['title']}（{layout.raw['notice']}）。模板版本：{TEMPLATE_VERSION}。", HINT_FONT),
+        ("一、谁填什么", BOLD),
+        (
+            f"1.“{META_TITLE_SHEET}”：{meta_labels}。带下拉箭头的从列表中选择；格式版本固定，请勿修改。",
+            NORMAL,
+        ),
+        (
+            f"2.“{'”“'.join(tables)}”：按国家格式填写统计数字，只在白色单元格中填写，灰色单元格是表格标签。",
+            NORMAL,
+        ),
+        (
+            f"3.“{TEXT_SHEET}”：{section_title(overview)}（"
+            + "、".join(item["label"] for item in overview["items"])
+            + "）、"
+            + "、".join(
+                section_title(s) for s in layout.sections if "pointer" in s and s["key"] != "overview"
+            )
+            + "（"
+            + "、".join(item["label"] for item in other["items"])
+            + f"），以及{layout.tables['fees'].title}的数字。每项写在右侧的大单元格中，可以分多段"
+            "（单元格内换行：Alt+Enter）。",
+            NORMAL,
+        ),
+        ("二、填写要求", BOLD),
+        ("1.没有发生的事项填0，不要留空；留空的单元格按0处理，但检查时会给出警告。", NORMAL),
+        ("2.件数一律填阿拉伯数字整数，不要带“件”“个”等单位，不要填“无”“/”“—”或中文数字。", NORMAL),
+        (
+            f"3.{layout.tables['T2'].name}“行政事业性收费”的单位是万元，可以有小数；"
+            f"{layout.tables['fees'].title}的金额单位是元。",
+            NORMAL,
+        ),
+        ("4.总计单元格也要填写：带红色小三角的单元格有批注，写明它应等于哪些项之和。", NORMAL),
+        (f"5.{balance}（{layout.tables['T3'].raw['note'].strip('（）')}）。", NORMAL),
+        (
+            "6.不要插入或删除行列，不要改工作表名称，不要复制到别的工作簿里填写：程序按单元格位置读取数据。"
+            "工作表保护没有密码，但撤销保护后改动结构会使模板无法读取。",
+            NORMAL,
+        ),
+        ("三、怎样检查", BOLD),
+        ("填好后保存为 .xlsx 文件（不要另存为 .xls 或 .csv），在命令行中执行：", NORMAL),
+        ("    report-kit check 文件.xlsx", NORMAL),
+        ("需要把问题标在表格上时执行（生成一份副本，错误标红、警告标黄，并附批注）：", NORMAL),
+        ("    report-kit check 文件.xlsx --annotate 批注.xlsx", NORMAL),
+        ("四、公布期限（《中华人民共和国政府信息公开条例》第四十九条）", BOLD),
+        *((line, NORMAL) for line in deadline_lines(layout)),
+        *((line, BOLD) for line in _own_deadline(layout, values)),
+    ]
+    for row, (text, font) in enumerate(paragraphs, start=1):
+        cell = _put_text(ws, row, 1, text)
+        cell.font = font
+        cell.alignment = LEFT
+        ws.row_dimensions[row].height = _fit_height(text, GUIDE_WIDTH, 16)
+    _page(ws)
+    _protect(ws)
+
+
+def _own_deadline(layout: Layout, values: dict) -> list[str]:
+    """The unit's own deadline, when the template knows its kind, scope and year."""
+    from report_kit.rules.document import deadline_for
+
+    kind, scope, year = values.get("/unit/kind"), values.get("/scope"), values.get("/year")
+    if not (isinstance(kind, str) and isinstance(scope, str) and isinstance(year, int)):
+        return []
+    rule = load_catalogue(layout.format)["D.late"]
+    deadline, entry = deadline_for(rule, scope, kind, year)
+    if deadline is None:
+        return [f"本单位{year}年度报告：按本地政务公开办规定的期限公布。"]
+    return [f"本单位{year}年度报告应于{deadline.year}年{deadline.month}月{deadline.day}日前公布。"]
+
+
+def section_title(section: dict) -> str:
+    return f"“{section['number']}、{section['title']}”"
+
+
+def _meta(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None:
+    ws = wb.create_sheet(META_TITLE_SHEET)
+    widths = {"A": 20, "B": 46, "C": 60}
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    _title(ws, META_TITLE_SHEET, 3)
+    for col, text in enumerate(("项目", "填写内容", "说明"), start=1):
+        cell = _put_text(ws, 2, col, text)
+        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BORDER, CENTER
+    enums = layout.enums
+    for slot in wmap.slots_of(META_TITLE_SHEET):
+        label = ws.cell(slot.row, 1)
+        _put_text(ws, slot.row, 1, slot.label)
+        label.font, label.fill, label.border, label.alignment = NORMAL, LABEL_FILL, BORDER, LEFT
+        cell = ws.cell(slot.row, slot.col)
+        cell.border, cell.alignment, cell.font = BORDER, LEFT, NORMAL
+        value = values.get(slot.pointer)
+        if slot.kind == "enum" and slot.enum == "format":
+            cell.number_format = "@"
+            _put_text(ws, slot.row, slot.col, str(value or layout.format))
+            cell.fill = LABEL_FILL
+            hint = f"固定为{enums['format'][layout.format]}，请勿修改。"
+        elif slot.kind == "enum":
+            choices = enums[slot.enum]
+            if value is not None:
+                _put_text(ws, slot.row, slot.col, choices.get(value, str(value)))
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choices.values()) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从列表中选择",
+                error="请从下拉列表中选择：" + "、".join(choices.values()),
+            )
+            validation.add(slot.address)
+            ws.add_data_validation(validation)
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+            hint = "从下拉列表选择：" + "、".join(choices.values()) + "。"
+        elif slot.kind == "year":
+            if value is not None:
+                cell.value = value if isinstance(value, int) else str(value)
+            validation = DataValidation(
+                type="whole",
+                operator="between",
+                formula1=str(YEAR_RANGE[0]),
+                formula2=str(YEAR_RANGE[1]),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请填写年份",
+                error="报告年度应为四位数字的年份，如2024。",
+            )
+            validation.add(slot.address)
+            ws.add_data_validation(validation)
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+            cell.alignment = Alignment(horizontal="left", vertical="center")
+            hint = META_HINTS.get(slot.pointer, "")
+        elif slot.kind == "date":
+            cell.number_format = "yyyy-mm-dd"
+            if isinstance(value, str):
+                try:
+                    cell.value = dt.date.fromisoformat(value)
+                except ValueError:
+                    _put_text(ws, slot.row, slot.col, value)
+            elif value is not None:
+                cell.value = value
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+            cell.alignment = Alignment(horizontal="left", vertical="center")
+            hint = META_HINTS.get(slot.pointer, "")
+        else:
+            cell.number_format = "@"  # a credit code typed as digits must not become a number
+            if value is not None:
+                _put_text(ws, slot.row, slot.col, str(value))
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+            hint = META_HINTS.get(slot.pointer, "")
+        note = _put_text(ws, slot.row, 3, hint)
+        note.font, note.alignment = HINT_FONT, LEFT
+        ws.row_dimensions[slot.row].height = 22
+    _page(ws, landscape=True)
+    _protect(ws)
+
+
+def _table(
+    wb: Workbook,
+    wmap: WorkbookMap,
+    layout: Layout,
+    sheet: str,
+    values: dict,
+    notes: dict[str, list[str]],
+) -> None:
+    grid = wmap.grids[sheet]
+    table_id = grid.table
+    ws = wb.create_sheet(sheet)
+    label_columns = min(c.col for c in grid.data_cells())
+    widths = _column_widths(grid, label_columns)
+    for index, width in enumerate(widths):
+        ws.column_dimensions[column_letter(GRID_LEFT + index)].width = width
+    hint = "只在白色单元格中填写阿拉伯数字，没有发生的填0，不要插入或删除行列。"
+    if any(slot.pointer in notes for slot in wmap.slots_of(sheet)):
+        hint += "带红色小三角的单元格有批注：总计应等于哪些项之和，或数字从何而来。"
+    _title(ws, grid.title, grid.width, hint)
+    slots = {slot.pointer: slot for slot in wmap.slots_of(sheet)}
+    heights: dict[int, float] = {}
+    for cell in grid.cells:
+        row, col = GRID_TOP + cell.row, GRID_LEFT + cell.col
+        if cell.kind == "data":
+            slot = slots[cell.pointer]
+            _style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER)
+            target = ws.cell(row, col)
+            target.protection, target.fill, target.alignment, target.font = (
+                UNLOCKED,
+                INPUT_FILL,
+                CENTER,
+                NORMAL,
+            )
+            value = _number_value(values.get(cell.pointer, MISSING))
+            if isinstance(value, str):
+                _put_text(ws, row, col, value)
+            elif value is not None:
+                target.value = value
+            if cell.pointer in notes:
+                _comment(ws, slot, notes[cell.pointer])
+        else:
+            fill = HEADER_FILL if cell.kind in ("header", "note", "block") else LABEL_FILL
+            align = LEFT if cell.kind in ("label", "block") else CENTER
+            if cell.kind == "label" and cell.rowspan > 3 and cell.col == 0 and label_columns > 1:
+                align = VERTICAL
+            _style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER, fill=fill)
+            if cell.text:
+                target = _put_text(ws, row, col, cell.text)
+                target.font = BOLD if cell.kind in ("header", "block") else NORMAL
+                target.alignment = align
+            if cell.rowspan == 1 and cell.text:
+                width = sum(widths[cell.col : cell.col + cell.colspan])
+                heights[row] = max(heights.get(row, 20), _fit_height(cell.text, width))
+        _merge(ws, row, col, cell.rowspan, cell.colspan)
+    for row, height in heights.items():
+        ws.row_dimensions[row].height = height
+    _number_validations(ws, list(slots.values()))
+    bottom = GRID_TOP + grid.height + 1
+    titles = identity_titles(layout, table_id)
+    if titles:
+        _put_text(ws, bottom, 1, "report-kit check 会逐项核对：").font = HINT_FONT
+        for offset, text in enumerate(titles, start=1):
+            _put_text(ws, bottom + offset, 1, f"· {text}").font = HINT_FONT
+    if grid.header_rows:
+        ws.freeze_panes = ws.cell(GRID_TOP + grid.header_rows, GRID_LEFT + label_columns)
+    _page(ws, landscape=True)
+    _protect(ws)
+
+
+def _column_widths(grid, label_columns: int) -> list[float]:
+    if grid.table == "T3":
+        labels = [5.0, 9.0, 40.0][-label_columns:] if label_columns <= 3 else [12.0] * label_columns
+        return labels + [DATA_COLUMN_WIDTH] * (grid.width - label_columns)
+    if grid.table == "T2":
+        return [24.0] + [16.0] * (grid.width - 1)
+    return [DATA_COLUMN_WIDTH] * grid.width
+
+
+def _text(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None:
+    ws = wb.create_sheet(TEXT_SHEET)
+    for letter, width in {"A": 26, "B": 90, "C": 8}.items():
+        ws.column_dimensions[letter].width = width
+    _title(
+        ws,
+        TEXT_SHEET,
+        3,
+        "每项内容写在右侧的白色大单元格中，可以分多段（单元格内换行：Alt+Enter）；文中提到的数字必须与表格一致。",
+    )
+    slot_rows = {slot.row: slot for slot in wmap.slots_of(TEXT_SHEET)}
+    fee_columns = {f"{layout.tables['fees'].pointer}/{c.key}": c for c in layout.tables["fees"].columns}
+    for fixed in wmap.fixed_of(TEXT_SHEET):
+        label = _put_text(ws, fixed.row, fixed.col, fixed.text)
+        label.border, label.alignment = BORDER, LEFT
+        slot = slot_rows.get(fixed.row)
+        if slot is None:  # a section heading
+            label.font, label.fill = BOLD, HEADER_FILL
+            _style_range(ws, fixed.row, 1, 1, 3, border=BORDER, fill=HEADER_FILL)
+            _merge(ws, fixed.row, 1, 1, 3)
+            ws.row_dimensions[fixed.row].height = 22
+            continue
+        label.font, label.fill = NORMAL, LABEL_FILL
+        cell = ws.cell(slot.row, slot.col)
+        cell.border, cell.protection, cell.fill, cell.font = BORDER, UNLOCKED, INPUT_FILL, NORMAL
+        value = values.get(slot.pointer, MISSING)
+        if slot.kind == "text":
+            cell.alignment = TOP_LEFT
+            if isinstance(value, str):
+                _put_text(ws, slot.row, slot.col, value)
+            elif value is not MISSING and value is not None:
+                _put_text(ws, slot.row, slot.col, str(value))
+            text_len = _display_units(value) if isinstance(value, str) else 0
+            ws.row_dimensions[slot.row].height = min(409, max(TEXT_ROW_HEIGHT, text_len / 95 * 16 + 20))
+        else:
+            cell.alignment = Alignment(horizontal="left", vertical="center")
+            number = _number_value(value)
+            if isinstance(number, str):
+                _put_text(ws, slot.row, slot.col, number)
+            elif number is not None:
+                cell.value = number
+            unit = _put_text(ws, slot.row, 3, fee_columns[slot.pointer].unit or "")
+            unit.border, unit.fill, unit.alignment = BORDER, LABEL_FILL, CENTER
+            ws.row_dimensions[slot.row].height = 22
+    _number_validations(ws, list(slot_rows.values()))
+    _page(ws)
+    _protect(ws)
+
+
+def _metadata(wb: Workbook, wmap: WorkbookMap) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    rows = [
+        ("report_kit", "本工作表供 report_kit 识别模板版本和单元格位置，请勿修改或删除。"),
+        ("template_version", wmap.version),
+        ("format", wmap.format),
+    ]
+    for row, (key, value) in enumerate(rows, start=1):
+        _put_text(ws, row, 1, key)
+        _put_text(ws, row, 2, value)
+    ws.sheet_state = "veryHidden"
+    _protect(ws)
+    wb.custom_doc_props.append(StringProperty(name=PROPERTY_VERSION, value=wmap.version))
+    wb.custom_doc_props.append(StringProperty(name=PROPERTY_FORMAT, value=wmap.format))
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def template_values(
+    submission: dict | None = None,
+    *,
+    unit: str | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+    year: int | None = None,
+    scope: str | None = None,
+    region: str | None = None,
+    code: str | None = None,
+    previous: dict | None = None,
+    format_revision: str = "2021",
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Pointer → value to pre-fill, and pointer → cell notes, for one workbook.
+
+    A full ``submission`` fills everything; otherwise last year's report (``previous``) fills
+    what is known: the unit, the year after last year's, and 上年结转 from last year's
+    结转下年度 (each pre-filled cell says so in its note). Explicit options win over both.
+    """
+    wmap = workbook_map(TEMPLATE_VERSION, format_revision)
+    layout = load_layout(format_revision)
+    values: dict[str, Any] = {}
+    notes: dict[str, list[str]] = {p: [h] for p, h in total_hints(layout).items()}
+    if submission is not None:
+        for pointer in wmap.slots:
+            value = resolve(submission, pointer)
+            if value is not MISSING:
+                values[pointer] = value
+    elif previous:
+        _from_previous(previous, layout, values, notes)
+    given = {
+        "/unit/name": unit,
+        "/unit/kind": kind,
+        "/unit/level": level,
+        "/unit/region": region,
+        "/unit/code": code,
+        "/year": year,
+        "/scope": scope,
+    }
+    values.update({pointer: value for pointer, value in given.items() if value is not None})
+    if submission is None:
+        if "/scope" not in values and values.get("/unit/kind"):
+            values["/scope"] = "government" if values["/unit/kind"] == "government" else "agency"
+        values.setdefault("/year", dt.date.today().year - 1)
+        values["/format"] = format_revision
+    return values, notes
+
+
+def _from_previous(previous: dict, layout: Layout, values: dict, notes: dict[str, list[str]]) -> None:
+    for pointer in ("/unit/name", "/unit/kind", "/unit/level", "/unit/region", "/unit/code", "/scope"):
+        value = resolve(previous, pointer)
+        if isinstance(value, str) and value:
+            values[pointer] = value
+    last_year = resolve(previous, "/year")
+    if isinstance(last_year, int) and not isinstance(last_year, bool):
+        values["/year"] = last_year + 1
+    table = layout.tables["T3"]
+    inflow = next(row for row in table.rows if "inflow" in row.tags and row.key == "carried_over")
+    outflow = next(row for row in table.rows if "outflow" in row.tags)
+    for column in table.columns:
+        value = resolve(previous, table.cell_pointer(outflow, column))
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            target = table.cell_pointer(inflow, column)
+            values[target] = value
+            notes.setdefault(target, []).insert(0, PREVIOUS_NOTE)
+
+
+def build_workbook(
+    submission: dict | None = None, *, format_revision: str = "2021", **options: Any
+) -> Workbook:
+    wmap = workbook_map(TEMPLATE_VERSION, format_revision)
+    layout = load_layout(format_revision)
+    values, notes = template_values(submission, format_revision=format_revision, **options)
+    wb = Workbook()
+    _guide(wb, wmap, layout, values)
+    _meta(wb, wmap, layout, values)
+    for sheet in wmap.grids:
+        _table(wb, wmap, layout, sheet, values, notes)
+    _text(wb, wmap, layout, values)
+    _metadata(wb, wmap)
+    wb.security = WorkbookProtection(lockStructure=True)  # no renamed, deleted or added sheets
+    wb.active = 0
+    return wb
+
+
+def write_workbook(
+    path: str | os.PathLike,
+    submission: dict | None = None,
+    *,
+    format_revision: str = "2021",
+    **options: Any,
+) -> None:
+    """Write the fill-in workbook (empty, pre-filled from options/last year, or a full submission).
+
+    Options: ``unit``, ``kind``, ``level``, ``year``, ``scope``, ``region``, ``code`` and
+    ``previous`` (last year's canonical submission). The file appears atomically.
+    """
+    wb = build_workbook(submission, format_revision=format_revision, **options)
+    with atomic_path(path) as temp:
+        wb.save(temp)
+        usual_permissions(temp)
+
+
+def usual_permissions(path: str | os.PathLike) -> None:
+    """atomic_path's temporary file is 0600; a template is meant to be shared (umask applies)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)

@@ -1,0 +1,23 @@
+"""The batch benchmark runs end to end (``pytest -m slow``); the real targets are in docs/batch.md."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.mark.slow
+def test_batch_benchmark_small():
+    spec = importlib.util.spec_from_file_location("bench_batch", BENCH / "bench_batch.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_batch"] = module
+    spec.loader.exec_module(module)
+    results = module.main(["--count", "300", "--jobs", "1", "2"])
+    assert [r["files"] for r in results] == [300, 300]
+    assert results[0]["counts"] == results[1]["counts"]
+    assert all(r["files_per_s"] > 20 and r["peak_mb_upper_bound"] < 500 for r in results)

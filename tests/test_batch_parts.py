@@ -1,0 +1,156 @@
+"""The batch's building blocks: aggregation, roster matching, safe names, discovery."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from report_kit.batch.aggregate import aggregate, cell_pointers
+from report_kit.batch.discover import discover
+from report_kit.batch.names import UniqueNames, sanitise
+from report_kit.batch.progress import Progress
+from report_kit.batch.roster import RosterError, RosterIndex, normalise_name, parse_rows, read_roster
+
+from strategies import get_pointer, valid_submissions
+
+
+@given(st.lists(valid_submissions(), max_size=5))
+def test_aggregate_is_the_sum_of_the_parts(submissions):
+    total = aggregate(submissions)
+    for pointer, value_type in cell_pointers():
+        expected = sum(get_pointer(s, pointer) for s in submissions)
+        actual = get_pointer(total, pointer)
+        if value_type == "count":
+            assert actual == expected and isinstance(actual, int)
+        else:
+            assert actual == pytest.approx(expected, abs=1e-4)
+
+
+@given(valid_submissions(), valid_submissions())
+def test_aggregate_does_not_depend_on_order(first, second):
+    assert aggregate([first, second]) == aggregate([second, first])
+
+
+def test_aggregate_covers_every_cell_of_the_three_tables():
+    pointers = [p for p, _ in cell_pointers()]
+    assert len(pointers) == len(set(pointers))
+    assert {p.split("/")[1] for p in pointers} == {"active_disclosure", "applications", "reviews"}
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("轮台县财政局", "輪台縣財政局"),
+        ("轮台县 市场监督管理局", "轮台县市场监督管理局"),
+        ("轮台县（本级）", "轮台县(本级)"),
+        ("ＡＢＣ街道办事处", "abc街道辦事處"),
+        ("轮台县卫生健康委员会", "輪台縣衛生健康委員會"),
+    ],
+)
+def test_names_normalise_equal(left, right):
+    assert normalise_name(left) == normalise_name(right)
+
+
+def test_roster_matches_by_code_first_then_name():
+    units = parse_rows(
+        [
+            ["报送名单"],
+            ["序号", "单位名称", "统一社会信用代码", "单位类型"],
+            ["1", "轮台县财政局", "11652822010293476R", "政府部门"],
+            ["2", "轮台县教育局", "", ""],
+            ["3", "轮台县教育局 ", "", ""],
+            ["4", "", "", ""],
+        ]
+    )
+    assert [u.name for u in units] == ["轮台县财政局", "轮台县教育局", "轮台县教育局"]
+    index = RosterIndex(units)
+    assert index.match("改了名的财政局", "11652822010293476R").unit.name == "轮台县财政局"
+    assert index.match("轮台县财政局", "").unit.name == "轮台县财政局"
+    assert index.match("轮台县财政局", "91110000000000000X").unit is None  # codes differ
+    assert len(index.match("轮台县教育局", "").units) == 2  # ambiguous
+    assert index.match("不在名单的单位", "").units == ()
+    assert len(index.ambiguous_names()) == 1
+
+
+def test_roster_files(tmp_path: Path):
+    csv_path = tmp_path / "名单.csv"
+    csv_path.write_bytes("单位名称,单位类型\n轮台县财政局,政府部门\n".encode("gb18030"))
+    assert [u.name for u in read_roster(csv_path)] == ["轮台县财政局"]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["单位名称", "统一社会信用代码"])
+    wb.active.append(["轮台县教育局", "11652822010293476r"])
+    wb.save(tmp_path / "名单.xlsx")
+    (unit,) = read_roster(tmp_path / "名单.xlsx")
+    assert unit.code == "11652822010293476R"
+    (tmp_path / "bad.csv").write_text("名称\n甲\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="单位名称"):
+        read_roster(tmp_path / "bad.csv")
+    with pytest.raises(RosterError):
+        read_roster(tmp_path / "名单.txt")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("轮台县财政局", "轮台县财政局"),
+        ("../../etc/passwd", "_.._etc_passwd"),
+        ("CON", "_CON"),
+        ("com1.txt", "_com1.txt"),
+        ("...", "未命名单位"),
+        ("", "未命名单位"),
+        ("a:b*c?d", "a_b_c_d"),
+        ("ｆｕｌｌ／width", "full_width"),
+    ],
+)
+def test_sanitise(name, expected):
+    assert sanitise(name) == expected
+
+
+@given(st.text(max_size=300))
+def test_sanitise_is_always_a_safe_single_name(name):
+    stem = sanitise(name)
+    assert stem and len(stem) <= 60
+    assert not stem.startswith(".") and not any(ch in stem for ch in '\\/:*?"<>|\0')
+    assert stem.upper() not in {"CON", "PRN", "AUX", "NUL"}
+
+
+def test_unique_names_suffix_collisions_case_insensitively():
+    names = UniqueNames()
+    assert [names.take(n) for n in ["甲", "甲", "A", "a", "甲"]] == ["甲", "甲-2", "A", "a-2", "甲-3"]
+
+
+def test_discover_sorts_and_skips(tmp_path: Path):
+    for name in [
+        "b/2.json",
+        "a.YAML",
+        "b/1.yml",
+        "c.xlsx",
+        "readme.md",
+        ".git/x.json",
+        "~$c.xlsx",
+        ".h.json",
+    ]:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+    found = discover(tmp_path)
+    assert [found.relative(p) for p in found.submissions] == ["a.YAML", "b/1.yml", "b/2.json", "c.xlsx"]
+    assert found.skipped == ["readme.md"]
+
+
+def test_progress_writes_counts_and_eta():
+    stream = io.StringIO()
+    bar = Progress(4, stream, interval=0)
+    for _ in range(4):
+        bar.advance()
+    bar.close()
+    text = stream.getvalue()
+    assert (
+        "\r审核进度 1/4（25%）" in text and "预计剩余" in text and text.endswith("4/4（100%） 已用 0秒  \n")
+    )

@@ -1,0 +1,350 @@
+"""The Word report: structure, every table cell against the submission, typography of 公文.
+
+The produced .docx is reopened with python-docx and read back at the XML level, so the test
+sees what Word sees: merged cells as gridSpan / vMerge, repeated header rows as w:tblHeader,
+fonts as w:rFonts/@w:eastAsia.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from report_kit.grid import table_grid
+from report_kit.layout import load_layout
+from report_kit.readers import read_submission
+from report_kit.report_content import ANNEX_HEADING, BLANK_DATE, DRAFT_MARK, build_content
+from report_kit.rules.context import resolve
+from report_kit.writers.report_docx import REQUIRED_STYLES, build_document, builtin_template
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "轮台县市场监督管理局-2024.yaml"
+LAYOUT = load_layout("2021")
+TABLES = ("T2", "T3", "T4")
+MM_IN_TWIPS = 1440 / 25.4
+
+
+def shown(value) -> str:
+    """What a table cell must show for a submission value (numbers exactly as entered)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def example() -> dict:
+    return read_submission(EXAMPLE).submission
+
+
+def reopen(content, template=None):
+    buffer = io.BytesIO()
+    build_document(content, template).save(buffer)
+    buffer.seek(0)
+    return docx.Document(buffer)
+
+
+def cell_text(tc) -> str:
+    return "".join(t.text or "" for t in tc.iter(qn("w:t")))
+
+
+def docx_table(tbl) -> dict[tuple[int, int], dict]:
+    """(row, col) of every cell's top-left slot → text, rowspan, colspan, as Word reads them."""
+    starts: dict[tuple[int, int], dict] = {}
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, tr in enumerate(tbl.findall(qn("w:tr"))):
+        c = 0
+        for tc in tr.findall(qn("w:tc")):
+            tc_pr = tc.find(qn("w:tcPr"))
+            span_el = tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            vmerge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
+            if vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue":
+                key = owner[(r - 1, c)]
+                starts[key]["rowspan"] += 1
+                assert starts[key]["colspan"] == span, "a continued merge must keep its width"
+            else:
+                key = (r, c)
+                starts[key] = {"text": cell_text(tc), "rowspan": 1, "colspan": span, "tc": tc}
+            owner[(r, c)] = key
+            c += span
+    return starts
+
+
+def captioned_tables(document) -> dict[str, object]:
+    """Caption text → the w:tbl element that follows it."""
+    found = {}
+    previous = None
+    for child in document.element.body:
+        if child.tag == qn("w:tbl") and previous is not None:
+            found[previous] = child
+        if child.tag == qn("w:p"):
+            previous = "".join(t.text or "" for t in child.iter(qn("w:t")))
+    return found
+
+
+def assert_tables_match(document, submission: dict, fmt: str = "2021") -> None:
+    tables = captioned_tables(document)
+    for table_id in TABLES:
+        grid = table_grid(table_id, fmt)
+        drawn = docx_table(tables[grid.title])
+        assert len(drawn) == len(grid.cells), table_id
+        for cell in grid.cells:
+            got = drawn[(cell.row, cell.col)]
+            assert (got["rowspan"], got["colspan"]) == (cell.rowspan, cell.colspan), (table_id, cell)
+            if cell.kind == "data":
+                assert got["text"] == shown(resolve(submission, cell.pointer)), (table_id, cell.pointer)
+            else:
+                assert got["text"] == cell.text, (table_id, cell)
+
+
+def paragraphs_in(document, style_name: str) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == style_name]
+
+
+@pytest.fixture(scope="module")
+def built():
+    submission = example()
+    return submission, reopen(build_content(submission))
+
+
+def test_sections_in_the_order_of_the_national_format(built):
+    _, document = built
+    expected = [f"{s['number']}、{s['title']}" for s in LAYOUT.sections]
+    assert paragraphs_in(document, "Heading 1") == expected
+    assert paragraphs_in(document, "Heading 2")[:2] == ["（一）主动公开", "（二）依申请公开"]
+    assert "（一）信息处理费收取情况" in paragraphs_in(document, "Heading 2")
+
+
+def test_title_preamble_and_signature(built):
+    submission, document = built
+    assert paragraphs_in(document, "Title") == ["轮台县市场监督管理局2024年政府信息公开工作年度报告"]
+    (preamble,) = paragraphs_in(document, "Preamble")
+    assert "《中华人民共和国政府信息公开条例》" in preamble
+    assert LAYOUT.raw["notice"] in preamble
+    assert "统计期限为2024年1月1日至12月31日" in preamble
+    assert "政府信息公开专栏查阅" in preamble
+    assert paragraphs_in(document, "Signature") == ["轮台县市场监督管理局", "2025年1月20日"]
+    body = [p.text for p in document.paragraphs]
+    assert body.index("六、其他需要报告的事项") < body.index("轮台县市场监督管理局")
+    assert DRAFT_MARK not in "".join(body)
+
+
+def test_prose_split_into_paragraphs(built):
+    submission, document = built
+    body = [p.text for p in document.paragraphs]
+    for line in submission["text"]["problems"].strip().splitlines():
+        assert line.strip() in body
+
+
+def test_every_table_cell_equals_the_submission(built):
+    submission, document = built
+    assert_tables_match(document, submission)
+    t2 = docx_table(captioned_tables(document)[table_grid("T2").title])
+    assert "12.35" in {c["text"] for c in t2.values()}
+
+
+def test_header_rows_repeat_and_rows_do_not_split(built):
+    _, document = built
+    tables = captioned_tables(document)
+    for table_id in TABLES:
+        grid = table_grid(table_id)
+        rows = tables[grid.title].findall(qn("w:tr"))
+        marked = [tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for tr in rows]
+        assert marked == [i < grid.header_rows for i in range(len(rows))], table_id
+        assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rows)
+
+
+def test_tables_fit_the_text_block_with_borders_and_centred_data(built):
+    _, document = built
+    text_width = round(156 * MM_IN_TWIPS)
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        widths = [int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol"))]
+        assert abs(sum(widths) - text_width) <= 2
+        borders = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+        sides = {child.tag.split("}")[1]: child.get(qn("w:val")) for child in borders}
+        assert sides == dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"), "single")
+    tables = captioned_tables(document)
+    styles = {s.style_id: s.name for s in document.styles}
+    for table_id in TABLES:
+        grid = table_grid(table_id)
+        drawn = docx_table(tables[grid.title])
+        for cell in grid.data_cells():
+            p_style = drawn[(cell.row, cell.col)]["tc"].find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:pStyle')}")
+            assert styles[p_style.get(qn("w:val"))] == "Table Text"
+
+
+def test_fonts_on_styles_include_east_asian(built):
+    _, document = built
+    expected = {
+        "Normal": "仿宋_GB2312",
+        "Title": "方正小标宋简体",
+        "Heading 1": "黑体",
+        "Heading 2": "楷体_GB2312",
+        "Preamble": "仿宋_GB2312",
+        "Signature": "仿宋_GB2312",
+        "Table Text": "仿宋_GB2312",
+        "Table Caption": "黑体",
+    }
+    for name, font in expected.items():
+        fonts = document.styles[name].element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert fonts is not None and fonts.get(qn("w:eastAsia")) == font, name
+        assert fonts.get(qn("w:ascii")) == font, name
+    # every run this writer formats directly names its East-Asian font as well
+    for fonts in document.element.body.iter(qn("w:rFonts")):
+        assert fonts.get(qn("w:eastAsia")), "direct rFonts without w:eastAsia"
+
+
+def test_margins_page_size_and_page_number_field(built):
+    _, document = built
+    section = document.sections[0]
+    for value, mm in (
+        (section.top_margin, 37),
+        (section.bottom_margin, 35),
+        (section.left_margin, 28),
+        (section.right_margin, 26),
+        (section.page_width, 210),
+        (section.page_height, 297),
+    ):
+        assert abs(value - mm * 36000) <= 635, mm  # within one twip
+    instructions = [
+        t.text
+        for footer in (section.footer, section.even_page_footer)
+        for t in footer._element.iter(qn("w:instrText"))
+    ]
+    assert any("PAGE" in text for text in instructions)
+    assert "—" in section.footer.paragraphs[0].text
+
+
+def test_level_two_headings_only_where_written_and_numbered_without_gaps():
+    submission = example()
+    del submission["text"]["overview"]["requests"]
+    submission["text"]["other"]["work_plan"] = "  \n"
+    document = reopen(build_content(submission))
+    headings = paragraphs_in(document, "Heading 2")
+    assert headings[:4] == [
+        "（一）主动公开",
+        "（二）政府信息管理",
+        "（三）政府信息公开平台建设",
+        "（四）监督保障",
+    ]
+    assert "（二）人大代表建议和政协提案办理结果公开情况" in headings
+    assert not any("依申请公开" in h or "工作要点" in h for h in headings)
+
+
+def test_missing_publication_date_leaves_a_blank_date_line():
+    submission = example()
+    del submission["published_on"]
+    document = reopen(build_content(submission))
+    assert paragraphs_in(document, "Signature") == ["轮台县市场监督管理局", BLANK_DATE]
+
+
+def test_draft_is_marked_in_title_area_header_and_has_the_annex():
+    from report_kit.check import check_file
+
+    report = check_file(ROOT / "examples" / "invalid" / "01-balance.yaml")
+    assert not report.valid
+    document = reopen(build_content(report.submission, findings=report.findings, draft=True))
+    first = document.paragraphs[0]
+    assert first.style.name == "Draft Mark" and first.text == DRAFT_MARK
+    assert document.paragraphs[1].style.name == "Title"
+    # the red draft mark is direct formatting, so it names its East-Asian font
+    fonts = first.runs[0]._r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts.get(qn("w:eastAsia")) == "黑体"
+    section = document.sections[0]
+    for header in (section.header, section.even_page_header):
+        assert header.paragraphs[0].text == DRAFT_MARK
+        run_fonts = header.paragraphs[0].runs[0]._r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert run_fonts.get(qn("w:eastAsia"))
+    (annex,) = [p for p in document.paragraphs if p.style.name == "Annex Heading"]
+    assert annex.text == ANNEX_HEADING
+    assert annex._p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+    annex_table = document.tables[-1]
+    assert [c.text for c in annex_table.rows[0].cells] == ["序号", "规则", "级别", "位置", "问题"]
+    assert len(annex_table.rows) == len(report.findings) + 1
+    first_row = [c.text for c in annex_table.rows[1].cells]
+    assert first_row[:3] == ["1", report.findings[0].rule, "错误"]
+    assert "表三" in first_row[3] and first_row[4] == report.findings[0].message
+    assert annex_table._tbl.findall(qn("w:tr"))[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+
+
+def test_hostile_text_stays_text():
+    submission = example()
+    evil = '<script>alert("x")</script> & <w:p/> ]]> \x07'
+    submission["unit"]["name"] = "某局<b>&amp;"
+    submission["text"]["problems"] = evil
+    submission["applications"]["received"]["natural_person"] = "<i>12件</i>"
+    document = reopen(build_content(submission, draft=True))
+    body = [p.text for p in document.paragraphs]
+    assert '<script>alert("x")</script> & <w:p/> ]]>' in body  # control character dropped
+    assert "某局<b>&amp;2024年政府信息公开工作年度报告" in body
+    t3 = docx_table(captioned_tables(document)[table_grid("T3").title])
+    assert "<i>12件</i>" in {c["text"] for c in t3.values()}
+
+
+def test_2019_format_report_uses_its_own_tables():
+    from hypothesis import find
+    from test_history_helpers import to_2019
+
+    from strategies import valid_submissions
+
+    submission = to_2019(find(valid_submissions(), lambda s: s["applications"]["received"]["total"] > 0))
+    content = build_content(submission)
+    assert content.format == "2019"
+    assert "国办公开办函〔2019〕60号" in content.of_kind("preamble")[0].text
+    assert_tables_match(reopen(content), submission, "2019")
+
+
+def _template_without(tmp_path, *names: str) -> Path:
+    """A copy of the built-in template with some styles deleted, as a careless house template."""
+    document = docx.Document(str(builtin_template()))
+    for style in list(document.styles.element.findall(qn("w:style"))):
+        name = style.find(qn("w:name")).get(qn("w:val"))
+        if name in names:
+            document.styles.element.remove(style)
+    path = tmp_path / "house.docx"
+    document.save(str(path))
+    return path
+
+
+def test_house_template_missing_styles_are_completed(tmp_path):
+    from report_kit.writers.report_docx import open_template
+
+    house = _template_without(tmp_path, "Table Text Left", "Draft Mark", "Report Grid")
+    _, copied = open_template(house)
+    assert set(copied) == {"Table Text Left", "Draft Mark", "Report Grid"}
+    submission = example()
+    document = reopen(build_content(submission, draft=True), house)
+    names = {s.name for s in document.styles}
+    assert {n for n in REQUIRED_STYLES if n not in ("Header", "Footer")} <= names
+    assert_tables_match(document, submission)
+
+
+def test_house_template_with_clashing_style_id(tmp_path):
+    """A house style that took our style id under another name must not be overwritten."""
+    from report_kit.writers.report_docx import open_template
+
+    house = _template_without(tmp_path, "Table Text Left")
+    document = docx.Document(str(house))
+    clash = copy.deepcopy(document.styles["Table Text"].element)
+    clash.set(qn("w:styleId"), "TableTextLeft")
+    clash.find(qn("w:name")).set(qn("w:val"), "本单位表格")
+    document.styles.element.append(clash)
+    document.save(str(house))
+    document, copied = open_template(house)
+    assert copied == ["Table Text Left"]
+    ids = [s.get(qn("w:styleId")) for s in document.styles.element.findall(qn("w:style"))]
+    assert len(ids) == len(set(ids))
+    assert document.styles["Table Text Left"].style_id != "TableTextLeft"
+
+
+def test_a_file_that_is_not_a_docx_is_a_template_error(tmp_path):
+    from report_kit.writers.report_docx import TemplateError, open_template
+
+    bad = tmp_path / "house.docx"
+    bad.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(TemplateError, match="不是可用的Word文档"):
+        open_template(bad)

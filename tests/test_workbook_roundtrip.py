@@ -1,0 +1,36 @@
+"""Property: any valid submission written into the template reads back identical and clean."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+from report_kit.check import validate_read
+from report_kit.readers.xlsx import read_workbook
+from report_kit.workbook_map import workbook_map
+from report_kit.writers.template_xlsx import write_workbook
+
+from conftest import TODAY
+from strategies import valid_submissions
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_submissions())
+def test_template_round_trip(submission):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "填报.xlsx"
+        write_workbook(path, submission)
+        result = read_workbook(path)
+    assert result.findings == []
+    assert result.submission == submission
+    # not only equal but the same types: counts stay int, amounts keep their value
+    for pointer, slot in workbook_map().slots.items():
+        if slot.kind == "count":
+            node = result.submission
+            for part in pointer.strip("/").split("/"):
+                node = node[part]
+            assert type(node) is int, pointer
+    report = validate_read(result, str(path), today=TODAY)
+    assert report.findings == []
