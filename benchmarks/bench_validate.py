@@ -68,9 +68,8 @@ def bench_cli(rounds: int = 10) -> dict:
     example = ROOT / "examples" / "轮台县市场监督管理局-2024.json"
     if not example.exists():
         submission = sample_submissions(1)[0]
-        handle = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8")
-        json.dump(submission, handle, ensure_ascii=False)
-        handle.close()
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
+            json.dump(submission, handle, ensure_ascii=False)
         example = Path(handle.name)
     times = []
     for _ in range(rounds):
