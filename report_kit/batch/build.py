@@ -67,7 +67,8 @@ def _build_all(result: BatchResult, directory, staging: Path, writers) -> tuple[
         if entry["status"] != STATUS_PASSED:
             continue
         try:
-            submission = read_submission(Path(directory) / entry["file"]).submission
+            source = result.sources.get(entry["file"]) or Path(directory) / entry["file"]
+            submission = read_submission(source).submission
             if submission is None:
                 raise ValueError("文件已无法读取")
             content = build_content(submission)

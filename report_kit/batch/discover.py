@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from report_kit.batch.clean import display_path
+
 SUBMISSION_SUFFIXES = (".xlsx", ".json", ".yaml", ".yml")
 
 
@@ -22,6 +24,17 @@ class Discovery:
 def _ignored(name: str) -> bool:
     # Hidden files (editors, VCS, our own temp files) and Office lock files 「~$文件名.xlsx」.
     return name.startswith((".", "~$"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """False for a symlink that leads out of the tree (e.g. ``x.json -> /etc/passwd``)."""
+    if not path.is_symlink():
+        return True
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def discover(root: str | os.PathLike, exclude: str | os.PathLike | None = None) -> Discovery:
@@ -41,10 +54,10 @@ def discover(root: str | os.PathLike, exclude: str | os.PathLike | None = None) 
             path = here / name
             if not path.is_file():
                 continue
-            if name.lower().endswith(SUBMISSION_SUFFIXES):
+            if name.lower().endswith(SUBMISSION_SUFFIXES) and _inside(path, root):
                 found.submissions.append(path)
             else:
-                found.skipped.append(path.relative_to(root).as_posix())
+                found.skipped.append(display_path(path.relative_to(root).as_posix()))
     found.submissions.sort(key=lambda p: p.relative_to(root).as_posix())
     found.skipped.sort()
     return found

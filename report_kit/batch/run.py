@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from report_kit.batch.aggregate import Aggregator, cell_pointers
+from report_kit.batch.clean import display_path
 from report_kit.batch.discover import discover
 from report_kit.batch.execute import POOL_THRESHOLD, execute
 from report_kit.batch.progress import Progress
@@ -45,6 +47,7 @@ class BatchResult:
     year: int | None
     generated_on: str
     aggregate_files: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # file (as shown) -> path on disk
 
     @property
     def counts(self) -> dict[str, int]:
@@ -232,10 +235,15 @@ def run_batch(
     exclude: str | os.PathLike | None = None,
     progress: TextIO | None = None,
     pool_threshold: int = POOL_THRESHOLD,
+    after_validation: Callable[[list[dict], dict[str, str]], None] | None = None,
 ) -> BatchResult:
+    """``after_validation(entries, paths)`` (``paths``: entry file → path on disk) runs once the
+    batch findings are attached and before the statuses are set (the year-over-year step,
+    ``report_kit.archive.year_over_year``)."""
     today = today or dt.date.today()
     found = discover(directory, exclude=exclude)
-    items = [(str(path), found.relative(path)) for path in found.submissions]
+    # display_path: a file name that is not UTF-8 must not break the JSON/HTML/xlsx writers
+    items = [(str(path), display_path(found.relative(path))) for path in found.submissions]
     by_file: dict[str, dict] = {}
     bar = Progress(len(items), progress) if progress is not None else None
 
@@ -259,6 +267,8 @@ def run_batch(
     expected = _expected_year(entries, year)
     _check_year(entries, year)
     roster_rows, missing = _check_roster_and_duplicates(entries, roster, expected)
+    if after_validation is not None:
+        after_validation(entries, {rel: path for path, rel in items})
     for entry in entries:
         entry["status"] = _status(entry)
 
@@ -288,6 +298,7 @@ def run_batch(
         year=expected,
         generated_on=today.isoformat(),
         aggregate_files=aggregated,
+        sources={rel: path for path, rel in items},
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from report_kit import check as check_module
 from report_kit.batch.aggregate import cell_vector
+from report_kit.batch.clean import clean
 from report_kit.catalogue import emit
 
 KEY_FIGURES = {
@@ -50,42 +51,46 @@ def entry_of(report, rel: str) -> dict[str, Any]:
     findings = [f.to_dict() for f in report.findings]
     valid = report.valid
     published = submission.get("published_on") if submission else None
-    return {
-        "file": rel,
-        "source_kind": report.source_kind,
-        "readable": submission is not None,
-        "unit": report.unit or "",
-        "unit_kind": _text(unit.get("kind")),
-        "code": _text(unit.get("code")),
-        "scope": _text(submission.get("scope")) if submission else "",
-        "year": report.year,
-        "published_on": published.isoformat() if isinstance(published, dt.date) else _text(published),
-        "late": any(f["rule"] == "D.late" for f in findings),
-        "figures": {k: _figure(submission, p) for k, p in KEY_FIGURES.items()} if submission else {},
-        "findings": findings,
-        "vector": cell_vector(submission) if submission and valid else None,
-    }
+    return clean(
+        {
+            "file": rel,
+            "source_kind": report.source_kind,
+            "readable": submission is not None,
+            "unit": report.unit or "",
+            "unit_kind": _text(unit.get("kind")),
+            "code": _text(unit.get("code")),
+            "scope": _text(submission.get("scope")) if submission else "",
+            "year": report.year,
+            "published_on": published.isoformat() if isinstance(published, dt.date) else _text(published),
+            "late": any(f["rule"] == "D.late" for f in findings),
+            "figures": {k: _figure(submission, p) for k, p in KEY_FIGURES.items()} if submission else {},
+            "findings": findings,
+            "vector": cell_vector(submission) if submission and valid else None,
+        }
+    )
 
 
 def failed_entry(rel: str, rule: str, reason: str, what: str = "整个文件") -> dict[str, Any]:
     """The entry of a file whose validation crashed or whose worker process died."""
     values = {"rule": what, "reason": reason} if rule == "F.internal" else {"reason": reason}
     finding = emit(rule, values)
-    return {
-        "file": rel,
-        "source_kind": "unknown",
-        "readable": False,
-        "unit": "",
-        "unit_kind": "",
-        "code": "",
-        "scope": "",
-        "year": None,
-        "published_on": "",
-        "late": False,
-        "figures": {},
-        "findings": [finding.to_dict()],
-        "vector": None,
-    }
+    return clean(
+        {
+            "file": rel,
+            "source_kind": "unknown",
+            "readable": False,
+            "unit": "",
+            "unit_kind": "",
+            "code": "",
+            "scope": "",
+            "year": None,
+            "published_on": "",
+            "late": False,
+            "figures": {},
+            "findings": [finding.to_dict()],
+            "vector": None,
+        }
+    )
 
 
 def validate_one(path: str, rel: str, today: dt.date | None, deadline: dt.date | None) -> dict[str, Any]:
