@@ -23,9 +23,21 @@ REPORT_SUFFIXES = {".json", ".yaml", ".yml", ".xlsx"}
 class PreviousSource:
     """Where ``check`` looks for last year's reports; built once per run."""
 
-    def __init__(self, previous: str | os.PathLike | None = None, archive: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        previous: str | os.PathLike | None = None,
+        archive: str | os.PathLike | None = None,
+        *,
+        strict_file: bool = False,
+        create: bool = False,
+    ):
         self.previous = Path(previous) if previous is not None else None
         self.archive_path = archive
+        # strict_file: a --previous FILE is used only for the same unit (a batch checks many
+        # units; ``check`` of one file takes the file it was given as that unit's last year).
+        self.strict_file = strict_file
+        self.create = create
+        self._file: dict | None | bool = False  # not read yet
         self._folder: list[dict] | None = None
         self._archive = None
 
@@ -34,7 +46,7 @@ class PreviousSource:
         if self.archive_path is not None and self._archive is None:
             from report_kit.archive import Archive
 
-            self._archive = Archive(self.archive_path, create=False)
+            self._archive = Archive(self.archive_path, create=self.create)
         return self
 
     def describe(self) -> str:
@@ -78,21 +90,41 @@ class PreviousSource:
                     if candidate.get("year") == year - 1 and same_unit(candidate, submission):
                         return candidate
             else:
-                from report_kit.readers import read_submission
+                candidate = self._previous_file()
+                if candidate is not None and candidate.get("year") == year - 1:
+                    from report_kit.archive.units import same_unit
 
-                candidate = read_submission(self.previous).submission
-                if isinstance(candidate, dict):
-                    return candidate
+                    if not self.strict_file or same_unit(candidate, submission):
+                        return candidate
         if self.archive_path is not None:
             return self._from_archive(submission)
         return None
 
+    def _previous_file(self) -> dict | None:
+        if self._file is False:
+            from report_kit.readers import read_submission
+
+            candidate = read_submission(self.previous).submission
+            self._file = candidate if isinstance(candidate, dict) else None
+        return self._file
+
+    @property
+    def archive(self):
+        """The open archive (``--archive``), or None."""
+        if self.archive_path is None:
+            return None
+        self.open()
+        return self._archive
+
     def findings_for(self, submission: dict, layout: Layout) -> list[Finding]:
         """Cross-year findings of ``submission``, or an 提示 that no baseline was found."""
+        return self.compare(submission, self.find(submission), layout)
+
+    def compare(self, submission: dict, previous: dict | None, layout: Layout) -> list[Finding]:
+        """Cross-year findings of ``submission`` against ``previous`` (what :meth:`find` gave)."""
         year = submission.get("year")
         if not isinstance(year, int) or isinstance(year, bool):
             return []
-        previous = self.find(submission)
         if previous is None or previous.get("year") != year - 1:
             unit = submission.get("unit") if isinstance(submission.get("unit"), dict) else {}
             return [
@@ -112,19 +144,29 @@ class PreviousSource:
             self._archive = None
 
 
-def open_previous(previous: str | None, archive: str | None) -> PreviousSource | None:
-    """The previous-year source of ``check``'s options, or None when neither was given.
+def open_previous(
+    previous: str | None, archive: str | None, *, create: bool = False, strict_file: bool = False
+) -> PreviousSource | None:
+    """The previous-year source of the ``--previous``/``--archive`` options, or None when
+    neither was given.
 
-    A missing, foreign or corrupt archive is a usage error (exit status 2), raised before any
-    file is checked.
+    A missing ``--previous``, or a missing (unless ``create``), foreign or corrupt archive is
+    a usage error (exit status 2), raised before any file is checked.
     """
     if previous is None and archive is None:
         return None
+    import sqlite3
+
     import click
 
     from report_kit.archive import ArchiveError
 
+    if previous is not None and not Path(previous).exists():
+        raise click.BadParameter(f"“{previous}”不存在。", param_hint="--previous")
     try:
-        return PreviousSource(previous, archive).open()
+        return PreviousSource(previous, archive, create=create, strict_file=strict_file).open()
     except ArchiveError as exc:
         raise click.BadParameter(str(exc), param_hint="--archive") from None
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise click.BadParameter(f"无法打开年报库“{archive}”：{reason}。", param_hint="--archive") from None

@@ -151,16 +151,24 @@ class Archive:
 
     def add(self, report: FileReport, source: str | os.PathLike) -> AddResult:
         """Store a validated report (its canonical submission and findings) as a new version."""
-        submission = report.submission
+        return self.add_submission(report.submission, [f.to_dict() for f in report.findings], source)
+
+    def add_submission(self, submission, findings: list[dict], source: str | os.PathLike) -> AddResult:
+        """Store a submission with its findings (dicts, as ``Finding.to_dict`` gives them) as a
+        new version; the batch uses this with the findings it has collected for the file."""
         if not isinstance(submission, dict):
             raise ArchiveError(f"“{source}”无法读取为一份报告，未入库。")
         code, name = unit_identity(submission)
         year = submission.get("year")
         if not name or not isinstance(year, int) or isinstance(year, bool):
             raise ArchiveError(f"“{source}”缺少有效的单位名称或报告年度，无法入库。")
-        sha = file_sha256(source)
-        findings = [f.to_dict() for f in report.findings]
-        counts = report.counts
+        try:
+            sha = file_sha256(source)
+        except OSError as exc:
+            raise ArchiveError(f"无法读取“{source}”：{exc.strerror or exc}，未入库。") from exc
+        counts = {
+            level: sum(1 for f in findings if f.get("severity") == level) for level in ("error", "warning")
+        }
         db = self.connection
         with write_transaction(db):
             unit_id = self._unit_for_add(name, code)
