@@ -10,7 +10,7 @@ import html
 from urllib.parse import quote
 
 from report_kit.batch.run import STATUS_ERRORS, STATUS_PASSED, STATUS_UNREADABLE, BatchResult
-from report_kit.batch.tables import summary_rows
+from report_kit.batch.tables import has_year_over_year, summary_rows
 from report_kit.catalogue import load_catalogue
 
 STYLE = """
@@ -65,22 +65,25 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
         body.append(f'<div class="card {cls}" id="count-{cls}"><span class="n">{n}</span>{_e(label)}</div>\n')
     body.append("</div>\n<h2>各单位审核结果</h2>\n")
     rows = []
+    yoy = has_year_over_year(result)
     for row in summary_rows(result):
         page = unit_pages[row["file"]]
         name = row["unit"] or row["file"]
         link = f'<td><a href="units/{quote(page)}">{_e(name)}</a></td>'
-        rows.append(
-            [
-                link,
-                _td(row["file"]),
-                _td(row["status"], f"nowrap s-{row['status']}"),
-                _td(row["errors"], "num"),
-                _td(row["warnings"], "num"),
-                _td(row["published_on"], "nowrap"),
-                _td("逾期" if row["late"] else "", "nowrap"),
-            ]
-        )
-    body.append(_table(["单位名称", "文件", "审核结果", "错误", "警告", "发布日期", "是否逾期"], rows))
+        cells = [
+            link,
+            _td(row["file"]),
+            _td(row["status"], f"nowrap s-{row['status']}"),
+            _td(row["errors"], "num"),
+            _td(row["warnings"], "num"),
+            _td(row["published_on"], "nowrap"),
+            _td("逾期" if row["late"] else "", "nowrap"),
+        ]
+        if yoy:
+            cells.extend(_year_over_year_cells(row))
+        rows.append(cells)
+    headers = ["单位名称", "文件", "审核结果", "错误", "警告", "发布日期", "是否逾期"]
+    body.append(_table(headers + (YEAR_OVER_YEAR_HEADERS if yoy else []), rows))
     if result.missing:
         body.append("<h2>名单内未提交的单位</h2>\n<ul>\n")
         body.extend(f"<li>{_e(f['unit'])}</li>\n" for f in result.missing)
@@ -99,6 +102,26 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
         body.extend(f"<li>{_e(name)}</li>\n" for name in result.skipped)
         body.append("</ul>\n")
     return _page(f"{year}年度报告批量审核结果", "".join(body))
+
+
+YEAR_OVER_YEAR_HEADERS = ["本年新收", "上年新收", "增减", "本年办结", "上年办结", "增减", "变化较大"]
+
+
+def _signed(value) -> str:
+    return "" if value is None else (f"+{value}" if value > 0 else str(value))
+
+
+def _year_over_year_cells(row: dict) -> list[str]:
+    """Last year's figures beside this year's (batch --previous/--archive)."""
+    return [
+        _td(row.get("received"), "num"),
+        _td(row.get("previous_received"), "num"),
+        _td(_signed(row.get("received_change")), "num"),
+        _td(row.get("results"), "num"),
+        _td(row.get("previous_results"), "num"),
+        _td(_signed(row.get("results_change")), "num"),
+        _td("是" if row.get("change_flag") else "", "nowrap"),
+    ]
 
 
 def render_unit(row: dict, findings: list[dict]) -> str:

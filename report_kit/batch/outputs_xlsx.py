@@ -24,7 +24,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from report_kit.batch.aggregate import AGGREGATE_TABLES
 from report_kit.batch.run import STATUS_ERRORS, STATUS_PASSED, STATUS_UNREADABLE, BatchResult
-from report_kit.batch.tables import SOURCE_KIND_LABELS, finding_rows, summary_rows
+from report_kit.batch.tables import SOURCE_KIND_LABELS, finding_rows, has_year_over_year, summary_rows
 from report_kit.grid import table_grid
 from report_kit.layout import load_layout
 from report_kit.writers.safe_cells import neutralise
@@ -57,6 +57,15 @@ SUMMARY_COLUMNS = [
     ("结转下年度", "carried_forward", 10),
     ("行政复议", "reconsideration", 9),
     ("行政诉讼", "litigation", 9),
+]
+YEAR_OVER_YEAR_COLUMNS = [  # only when the batch ran with --previous/--archive
+    ("上年年度", "previous_year", 9),
+    ("上年新收申请", "previous_received", 11),
+    ("新收增减", "received_change", 9),
+    ("本年办理结果总计", "results", 11),
+    ("上年办理结果总计", "previous_results", 11),
+    ("办理结果增减", "results_change", 11),
+    ("变化较大", "change_flag", 9),
 ]
 FINDING_COLUMNS = [
     ("单位名称", "unit", 28),
@@ -100,6 +109,8 @@ def _header(ws, columns: list[tuple[str, str, int]]) -> None:
 def _display(key: str, value: Any) -> Any:
     if key == "late":
         return "逾期" if value else ""
+    if key == "change_flag":
+        return "是" if value else ""
     if key == "source_kind":
         return SOURCE_KIND_LABELS.get(value, "")
     if key == "files":
@@ -247,7 +258,8 @@ def outcome_totals(flat: dict[str, Any]) -> list[tuple[str, int]]:
 
 def build_review_workbook(result: BatchResult) -> Workbook:
     wb = Workbook(write_only=True)
-    _rows(wb.create_sheet("汇总"), SUMMARY_COLUMNS, summary_rows(result), status_key="status")
+    summary_columns = SUMMARY_COLUMNS + (YEAR_OVER_YEAR_COLUMNS if has_year_over_year(result) else [])
+    _rows(wb.create_sheet("汇总"), summary_columns, summary_rows(result), status_key="status")
     _rows(wb.create_sheet("问题清单"), FINDING_COLUMNS, finding_rows(result))
     roster = wb.create_sheet("名单核对")
     if result.roster is None:

@@ -43,9 +43,36 @@ def summary_rows(result: BatchResult) -> list[dict[str, Any]]:
                 "carried_forward": figures.get("carried_forward"),
                 "reconsideration": figures.get("reconsideration"),
                 "litigation": figures.get("litigation"),
+                **year_over_year_row(entry),
             }
         )
     return rows
+
+
+# Year-over-year columns (batch --previous/--archive; report_kit.archive.year_over_year).
+YEAR_OVER_YEAR_KEYS = (
+    "previous_year",
+    "previous_received",
+    "received_change",
+    "results",
+    "previous_results",
+    "results_change",
+    "change_flag",
+)
+
+
+def year_over_year_row(entry: dict) -> dict[str, Any]:
+    """Last year's figures and the change; absent keys when the batch did no cross-year step."""
+    yoy = entry.get("previous")
+    if yoy is None:
+        return {}
+    row = {key: yoy.get(key) for key in YEAR_OVER_YEAR_KEYS if key != "change_flag"}
+    row["change_flag"] = bool(yoy.get("flags"))
+    return row
+
+
+def has_year_over_year(result: BatchResult) -> bool:
+    return any(entry.get("previous") is not None for entry in result.entries)
 
 
 def finding_rows(result: BatchResult) -> list[dict[str, Any]]:

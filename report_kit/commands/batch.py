@@ -34,7 +34,27 @@ def _date(ctx, param, value):
 @click.option("--jobs", type=click.IntRange(1, 256), help="并行进程数，默认为CPU核数。")
 @click.option("--build", is_flag=True, help="为每份没有错误的报告生成Word和网页版年度报告。")
 @click.option("--today", callback=_date, help="以该日期为“今天”（YYYY-MM-DD），也作为审核结果的生成日期。")
-def batch(directory, output, roster, deadline, year, jobs, build, today):
+@click.option(
+    "--previous",
+    type=click.Path(),
+    help="存放上年报告的文件夹（或单个文件），按统一社会信用代码或单位名称查找，用于跨年度核对。",
+)
+@click.option(
+    "--archive",
+    "archive_path",
+    type=click.Path(),
+    help="年报库文件：从中查找上年报告进行跨年度核对，并把本批次全部报告入库（不存在时新建）。",
+)
+@click.option(
+    "--change-factor",
+    type=click.FloatRange(1, min_open=True),
+    default=2.0,
+    show_default=True,
+    help="本年新收申请或办理结果总计与上年相比增减超过该倍数时给出提示。",
+)
+def batch(
+    directory, output, roster, deadline, year, jobs, build, today, previous, archive_path, change_factor
+):
     """批量审核一个文件夹中的全部填报文件，生成审核结果（Excel、JSON、网页）。"""
     from report_kit.batch.outputs import write_outputs
     from report_kit.batch.roster import RosterError, read_roster
@@ -46,6 +66,16 @@ def batch(directory, output, roster, deadline, year, jobs, build, today):
         units = read_roster(roster) if roster else None
     except RosterError as exc:
         raise click.UsageError(str(exc)) from None
+    from report_kit.previous import open_previous
+
+    source = open_previous(previous, archive_path, create=True, strict_file=True)
+    if source is not None:
+        source.close()  # checked now; reopened after the worker processes are done
+    linker = None
+    if source is not None:
+        from report_kit.archive.year_over_year import YearOverYear
+
+        linker = YearOverYear(directory, source, add=archive_path is not None, change_factor=change_factor)
     result = run_batch(
         directory,
         roster=units,
@@ -55,7 +85,10 @@ def batch(directory, output, roster, deadline, year, jobs, build, today):
         jobs=jobs or os.cpu_count() or 1,
         exclude=Path(output),
         progress=sys.stderr,
+        after_validation=linker,
     )
+    if source is not None:
+        source.close()
     write_outputs(result, output)
     if build:
         from report_kit.batch.build import build_reports
@@ -71,5 +104,9 @@ def batch(directory, output, roster, deadline, year, jobs, build, today):
         + (f"；跳过非填报文件 {counts['skipped']} 个" if counts["skipped"] else "")
         + "。"
     )
+    if linker is not None and linker.add:
+        for message in linker.messages:
+            click.echo(message, err=True)
+        click.echo(linker.summary())
     click.echo(f"审核结果已写入 {output}（审核结果.xlsx、审核结果.json、index.html）。")
     sys.exit(1 if result.failed else 0)
