@@ -71,24 +71,37 @@ def _read_or_fail(path: str, what: str) -> dict:
 )
 def template(output, unit, year, kind, level, scope, region, code, previous, fill):
     """生成Excel填报模板（基本信息、表二、表三、表四、文字部分），供单位填写后用 check 校验。"""
+    from report_kit.writers.annotate import os_reason
     from report_kit.writers.template_xlsx import write_workbook
 
     if fill and previous:
         raise click.UsageError("--fill 与 --previous 不能同时使用。")
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter(
+            f"填报模板须保存为 .xlsx 文件（实际为“{output}”），如 填报模板.xlsx。", param_hint="-o/--output"
+        )
     submission = _read_or_fail(fill, "报告") if fill else None
+    if submission is not None and str(submission.get("format", "2021")) != "2021":
+        raise click.ClickException(
+            f"报告“{fill}”使用的是{submission.get('format')}年版格式，填报模板只有2021年版"
+            "（国办公开办函〔2021〕30号）：旧版表格的数字无法对应填入。"
+        )
     last_year = _read_or_fail(previous, "上年报告") if previous else None
-    write_workbook(
-        output,
-        submission,
-        unit=unit,
-        year=year,
-        kind=kind,
-        level=level,
-        scope=scope,
-        region=region,
-        code=code,
-        previous=last_year,
-    )
+    try:
+        write_workbook(
+            output,
+            submission,
+            unit=unit,
+            year=year,
+            kind=kind,
+            level=level,
+            scope=scope,
+            region=region,
+            code=code,
+            previous=last_year,
+        )
+    except OSError as exc:
+        raise click.ClickException(f"无法写入“{output}”（{os_reason(exc)}）。") from None
     click.echo(f"已生成填报模板 {output}", err=True)
     if last_year is not None:
         click.echo("已按上年报告预填单位信息和“二、上年结转”（见单元格批注）。", err=True)

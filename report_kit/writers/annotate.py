@@ -9,6 +9,7 @@ copy appears atomically.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -28,9 +29,24 @@ def annotate_workbook(
 ) -> str:
     """Write the annotated copy; return one Chinese line saying what happened."""
     source, target = Path(input_path), Path(output_path)
-    refusal = _refusal(source, target)
+    refusal = _refusal(source, target, report)
     if refusal:
         return refusal
+    try:
+        annotated = _annotate(source, report, target)
+    except OSError as exc:
+        return f"未生成标注副本：无法写入“{target}”（{os_reason(exc)}），请检查文件夹和写入权限，或先在Excel/WPS中关闭该文件。"
+    except Exception as exc:  # openpyxl on a damaged workbook that calamine still read
+        return f"未生成标注副本：该工作簿的内部结构有损坏，无法另存标注副本（{type(exc).__name__}）；问题清单见上方。"
+    counts = report.counts
+    return (
+        f"已生成标注副本 {target}：{annotated} 个单元格已标注"
+        f"（错误 {counts['error']} 项标红，警告 {counts['warning']} 项标黄），原文件未改动。"
+    )
+
+
+def _annotate(source: Path, report: FileReport, target: Path) -> int:
+    """Write the copy; return the number of cells marked."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -61,14 +77,24 @@ def annotate_workbook(
     with atomic_path(target) as temp:
         book.save(temp)
         usual_permissions(temp)
-    counts = report.counts
-    return (
-        f"已生成标注副本 {target}：{len(by_cell)} 个单元格已标注"
-        f"（错误 {counts['error']} 项标红，警告 {counts['warning']} 项标黄），原文件未改动。"
-    )
+    return len(by_cell)
 
 
-def _refusal(source: Path, target: Path) -> str | None:
+def os_reason(exc: OSError) -> str:
+    """The operating system's refusal in Chinese words."""
+    reasons = {
+        errno.ENOENT: "文件夹不存在",
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.EROFS: "磁盘为只读",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EISDIR: "这是一个文件夹",
+        errno.ENOTDIR: "路径中有一段不是文件夹",
+    }
+    return reasons.get(exc.errno, f"操作系统错误{exc.errno or type(exc).__name__}")
+
+
+def _refusal(source: Path, target: Path, report: FileReport) -> str | None:
     from report_kit.readers.sniff import sniff
 
     if target.exists() and source.exists() and os.path.samefile(source, target):
@@ -81,6 +107,8 @@ def _refusal(source: Path, target: Path) -> str | None:
     if sniffed.kind != "xlsx":
         kind = {"json": "JSON", "yaml": "YAML"}.get(sniffed.kind or "", "非Excel")
         return f"未生成标注副本：--annotate 只适用于Excel工作簿（.xlsx），“{source.name}”是{kind}文件；问题清单见上方。"
+    if any(finding.rule.startswith("F.") for finding in report.findings):
+        return "未生成标注副本：该文件无法作为Excel工作簿打开（原因见上方的校验结果）。"
     return None
 
 
