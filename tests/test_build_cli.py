@@ -195,3 +195,27 @@ def test_unwritable_output_is_a_message_not_a_traceback(tmp_path):
     assert result.exit_code == 1
     assert "无法写入" in result.output and "Traceback" not in result.output
     assert not_a_folder.read_text(encoding="utf-8") == "这是一个文件"
+
+
+@pytest.mark.parametrize("option", ["-o", "--html", "--errors"])
+def test_an_output_naming_the_submission_is_refused_and_the_input_kept(tmp_path, option):
+    submission = tmp_path / "填报.json"
+    _json(submission, read_submission(EXAMPLE).submission)
+    before = submission.read_bytes()
+    args = ["build", str(submission), "-o", str(tmp_path / "r.docx")]
+    if option == "-o":
+        args = ["build", str(submission), "-o", str(tmp_path / "." / "填报.json")]
+    else:
+        args += [option, str(submission)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "输入文件" in result.output
+    assert submission.read_bytes() == before
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_two_outputs_on_one_file_are_refused(tmp_path):
+    out = tmp_path / "r.docx"
+    result = runner.invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--html", str(out)])
+    assert result.exit_code == 2
+    assert "同一个文件" in result.output and not out.exists()

@@ -119,7 +119,9 @@ def assert_tables_match(page: Page, submission: dict, fmt: str = "2021") -> None
         table = by_caption[grid.title]
         cells = placed(table)
         assert len(cells) == len(grid.cells), table_id
-        assert table["sections"].count("thead") == grid.header_rows, table_id
+        first_data = min(c.row for c in grid.cells if c.kind == "data")
+        assert table["sections"].count("thead") == (grid.header_rows or first_data), table_id
+        assert table["sections"][0] == "thead", f"{table_id} names its columns in a <thead>"
         for cell in grid.cells:
             got = cells[(cell.row, cell.col)]
             assert (got["rowspan"], got["colspan"]) == (cell.rowspan, cell.colspan), (table_id, cell)
@@ -178,9 +180,9 @@ def test_header_cells_carry_scope_and_tables_scroll_inside_a_labelled_region(pag
         for cell in placed(table).values():
             if cell["tag"] == "th":
                 scope = cell["attrs"].get("scope")
-                assert scope in ("col", "row", "rowgroup"), cell
+                assert scope in ("col", "colgroup", "row", "rowgroup"), cell
                 if cell["section"] == "thead":
-                    assert scope == "col"
+                    assert scope in ("col", "colgroup"), cell
     t3 = placed(next(t for t in page.tables if t["id"] == "T3"))
     assert t3[(3, 0)]["attrs"]["scope"] == "row"  # 一、本年新收… heads its row
     assert t3[(0, 3)]["attrs"]["scope"] == "col"  # 申请人情况
@@ -237,3 +239,18 @@ def test_valid_report_has_no_draft_mark(page_and_submission):
     _, html, page = page_and_submission
     assert DRAFT_MARK not in html
     assert ANNEX_HEADING not in page.of("h2")
+
+
+def test_every_official_table_has_a_thead_and_table_two_keeps_its_blocks(page_and_submission):
+    _, html, page = page_and_submission
+    for table in page.tables:
+        assert "thead" in table["sections"], table["caption"]
+    t2 = placed(next(t for t in page.tables if t["id"] == "T2"))
+    assert t2[(0, 0)]["text"] == "第二十条第（一）项" and t2[(0, 0)]["section"] == "thead"
+    assert t2[(0, 0)]["attrs"]["scope"] == "colgroup"
+    assert t2[(1, 0)]["text"] == "信息内容" and t2[(1, 0)]["section"] == "thead"
+    assert t2[(2, 0)]["section"] == "tbody"
+    later_blocks = [c for c in t2.values() if c["text"].startswith("第二十条") and c["section"] == "tbody"]
+    assert [c["attrs"]["scope"] for c in later_blocks] == ["rowgroup"] * 3
+    # 表二's first block header is not repeated above another block when printed
+    assert "thead.no-repeat { display: table-row-group; }" in html

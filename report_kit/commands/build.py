@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import sys
 from pathlib import Path
 
@@ -48,7 +49,18 @@ def _echo_findings(report) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="本单位的Word模板（.docx），须含与内置模板相同名称的样式；缺少的样式按内置模板补齐。",
 )
-def build(submission, output, html_path, errors_path, force, template):
+@click.option(
+    "--previous",
+    type=click.Path(),
+    help="上年报告文件，或存放上年报告的文件夹，用于跨年度核对（上年结转等）。",
+)
+@click.option(
+    "--archive",
+    "archive_path",
+    type=click.Path(),
+    help="从年报库（report-kit archive）中查找上年报告，用于跨年度核对。",
+)
+def build(submission, output, html_path, errors_path, force, template, previous, archive_path):
     """把填报文件（JSON、YAML或Excel工作簿）编制成年度报告：Word文档，可选网页版。
 
     报告有错误时不生成（退出码1），除非加 --force；警告不影响生成。
@@ -61,9 +73,15 @@ def build(submission, output, html_path, errors_path, force, template):
             errors_kind(errors_path)
         except ErrorsFileError as exc:
             raise click.BadParameter(str(exc), param_hint="--errors") from None
+    _check_distinct(submission, template, output, html_path, errors_path)
     document = _open_template(template)
 
-    report = check_file(submission)
+    from report_kit.previous import open_previous
+
+    source = open_previous(previous, archive_path)
+    report = check_file(submission, previous=source)
+    if source is not None:
+        source.close()
     if errors_path:
         from report_kit.writers.errors_file import write_errors
 
@@ -127,6 +145,37 @@ def _writing(path):
         raise click.ClickException(
             f"无法写入“{path}”：{reason}。请检查该文件是否已在其他程序中打开，或文件夹是否可写。"
         ) from None
+
+
+def _same_file(a, b) -> bool:
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def _check_distinct(submission, template, output, html_path, errors_path) -> None:
+    """Inputs are never overwritten, and no output overwrites another one: 「-o 填报.xlsx」
+    pointing at the submission would otherwise replace the unit's data by the report."""
+    inputs = [("SUBMISSION", submission)] + ([("--template", template)] if template else [])
+    outputs = [
+        (hint, path)
+        for hint, path in (("-o", output), ("--html", html_path), ("--errors", errors_path))
+        if path
+    ]
+    for index, (hint, path) in enumerate(outputs):
+        for _, source in inputs:
+            if _same_file(path, source):
+                raise click.BadParameter(
+                    f"输出文件“{path}”就是输入文件，会把它覆盖；请另选一个文件名。", param_hint=hint
+                )
+        for other_hint, other in outputs[:index]:
+            if _same_file(path, other):
+                raise click.BadParameter(
+                    f"“{path}”与 {other_hint} 指定的是同一个文件；请为每种输出另选文件名。", param_hint=hint
+                )
 
 
 def _open_template(template):

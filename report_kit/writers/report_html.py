@@ -71,6 +71,7 @@ td {{ font-variant-numeric: tabular-nums; }}
   caption {{ font-size: 14pt; }}
   th {{ background: none; }}
   thead {{ display: table-header-group; }}
+  thead.no-repeat {{ display: table-row-group; }}
   tr {{ break-inside: avoid; page-break-inside: avoid; }}
   .draft {{ border-width: 1pt; }}
   .annex {{ break-before: page; page-break-before: always; margin-top: 0; }}
@@ -84,7 +85,8 @@ def _text(value: str) -> str:
 
 def _scope(cell: TableCell, in_head: bool) -> str:
     if cell.kind == "block":
-        return "rowgroup"
+        # in <thead> the block row heads the column headers beneath it; in a <tbody> its rows
+        return "colgroup" if in_head else "rowgroup"
     if cell.kind == "label" and not in_head:
         return "row"
     return "col"
@@ -109,6 +111,18 @@ def _cell(cell: TableCell, in_head: bool) -> str:
     return f'<th scope="{_scope(cell, in_head)}"{"".join(attrs)}>{_text(cell.text)}</th>'
 
 
+def head_row_count(table: Table) -> int:
+    """Rows of the table's <thead>: the rows that repeat on a new page, or, for a table
+    without any (表二), the header rows above its first data row, so that every table has
+    a <thead> naming its columns."""
+    if table.header_rows:
+        return table.header_rows
+    for index, row in enumerate(table.rows()):
+        if any(not cell.header for cell in row):
+            return index
+    return 0
+
+
 def render_table(table: Table, number: int) -> str:
     """One official (or annex) table; ``number`` makes the caption id unique on the page."""
     caption_id = f"table-{number}"
@@ -122,15 +136,19 @@ def render_table(table: Table, number: int) -> str:
     out.extend(f'<col style="width: {width / total * 100:.2f}%">' for width in table.widths_mm)
     out.append("</colgroup>")
     rows = table.rows()
-    if table.header_rows:
-        out.append("<thead>")
-        for row in rows[: table.header_rows]:
+    head_rows = head_row_count(table)
+    if head_rows:
+        # 表二 repeats no header on a new page (each block has its own column headers), so
+        # its first block's header rows form a <thead> that is not repeated in print.
+        repeat = "" if table.header_rows else ' class="no-repeat"'
+        out.append(f"<thead{repeat}>")
+        for row in rows[:head_rows]:
             out.append("<tr>" + "".join(_cell(c, True) for c in row) + "</tr>")
         out.append("</thead>")
-    # A full-width block row (表二's 「第二十条第（一）项」) opens its own row group, which is
+    # A full-width block row (表二's 「第二十条第（五）项」) opens its own row group, which is
     # what its scope="rowgroup" header refers to.
     body_open = False
-    for row in rows[table.header_rows :]:
+    for row in rows[head_rows:]:
         if not body_open or (row and row[0].kind == "block"):
             if body_open:
                 out.append("</tbody>")
