@@ -58,13 +58,13 @@ def main() -> None:
 @click.option("--deadline", callback=_date, help="本批次的发布期限（YYYY-MM-DD），代替法定期限。")
 @click.option(
     "--previous",
-    type=click.Path(exists=True),
+    type=click.Path(),
     help="上年报告文件，或存放上年报告的文件夹（按统一社会信用代码或单位名称查找），用于跨年度核对。",
 )
 @click.option(
     "--archive",
     "archive_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="从年报库（report-kit archive）中查找上年报告，用于跨年度核对。",
 )
 def check(files, fmt, output, annotate, today, deadline, previous, archive_path):
