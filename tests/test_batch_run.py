@@ -150,7 +150,7 @@ def test_workbook_sheets_and_findings(folder: Path, tmp_path: Path):
     assert problems.auto_filter.ref and problems.freeze_panes == "A2"
     assert problems.max_row == 1 + sum(len(e["findings"]) for e in result.entries) + len(result.missing)
     aggregate = wb["汇总数据"]
-    assert aggregate.merged_cells.ranges and len(aggregate._charts) == 2
+    assert aggregate.merged_cells.ranges and len(aggregate._charts) == 3
     data = json.loads((tmp_path / "review" / "审核结果.json").read_text(encoding="utf-8"))
     assert data["counts"]["missing"] == 1 and len(data["summary"]) == 9
     assert data["aggregate"]["tables"] == result.aggregate

@@ -24,7 +24,13 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from report_kit.batch.aggregate import AGGREGATE_TABLES
 from report_kit.batch.run import STATUS_ERRORS, STATUS_PASSED, STATUS_UNREADABLE, BatchResult
-from report_kit.batch.tables import SOURCE_KIND_LABELS, finding_rows, has_year_over_year, summary_rows
+from report_kit.batch.tables import (
+    SOURCE_KIND_LABELS,
+    finding_rows,
+    has_year_over_year,
+    summary_rows,
+    unit_kind_label,
+)
 from report_kit.grid import table_grid
 from report_kit.layout import load_layout
 from report_kit.writers.safe_cells import neutralise
@@ -115,6 +121,8 @@ def _display(key: str, value: Any) -> Any:
         return SOURCE_KIND_LABELS.get(value, "")
     if key == "files":
         return "、".join(value)
+    if key == "kind":
+        return unit_kind_label(value or "")
     return value
 
 
@@ -200,41 +208,57 @@ def _flatten(document: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _charts(ws, canvas: _Canvas, result: BatchResult, flat: dict[str, Any], col: int) -> None:
-    """Two native bar charts, each beside the small table it plots."""
-    top = result.rule_counts()[:TOP_RULES]
-    canvas.put(3, col, "规则", font=HEADER_FONT)
-    canvas.put(3, col + 1, "问题数", font=HEADER_FONT)
-    for i, (rule, count) in enumerate(top, start=4):
-        canvas.put(i, col, rule)
-        canvas.put(i, col + 1, count)
-    if top:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = f"问题最多的规则（前{TOP_RULES}项）"
-        chart.y_axis.title = "问题数"
-        chart.add_data(Reference(ws, min_col=col + 1, min_row=3, max_row=3 + len(top)), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=col, min_row=4, max_row=3 + len(top)))
-        chart.height, chart.width = 9, 16
-        ws.add_chart(chart, f"{get_column_letter(col + 3)}3")
-
-    categories = outcome_totals(flat)
-    start = 3 + TOP_RULES + 3
-    canvas.put(start, col, "办理结果", font=HEADER_FONT)
-    canvas.put(start, col + 1, "件数", font=HEADER_FONT)
-    for i, (label, value) in enumerate(categories, start=start + 1):
+def _bar_chart(ws, canvas: _Canvas, top: int, col: int, headers, rows, title: str, height: float) -> int:
+    """A small two-column table at (top, col) and a native bar chart beside it; returns the
+    first free row below both (charts are ~2 rows per cm at the default row height)."""
+    canvas.put(top, col, headers[0], font=HEADER_FONT)
+    canvas.put(top, col + 1, headers[1], font=HEADER_FONT)
+    for i, (label, value) in enumerate(rows, start=top + 1):
         canvas.put(i, col, label)
         canvas.put(i, col + 1, value)
-    if categories:
+    if rows:
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "本行政区域申请办理结果（表三）"
-        chart.y_axis.title = "件数"
-        end = start + len(categories)
-        chart.add_data(Reference(ws, min_col=col + 1, min_row=start, max_row=end), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=col, min_row=start + 1, max_row=end))
-        chart.height, chart.width = 12, 16
-        ws.add_chart(chart, f"{get_column_letter(col + 3)}{start}")
+        chart.title = title
+        chart.y_axis.title = headers[1]
+        chart.legend = None
+        end = top + len(rows)
+        chart.add_data(Reference(ws, min_col=col + 1, min_row=top, max_row=end), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=col, min_row=top + 1, max_row=end))
+        chart.height, chart.width = height, 16
+        ws.add_chart(chart, f"{get_column_letter(col + 3)}{top}")
+    return top + max(len(rows) + 1, int(height * 2) + 1) + 2
+
+
+def status_counts(result: BatchResult) -> list[tuple[str, int]]:
+    """The outcomes across the region: submissions by status, and roster units missing."""
+    counts = result.counts
+    rows = [
+        (STATUS_PASSED, counts["passed"]),
+        (STATUS_ERRORS, counts["errors"]),
+        (STATUS_UNREADABLE, counts["unreadable"]),
+    ]
+    if result.roster is not None:
+        rows.append(("名单内未提交", counts["missing"]))
+    return rows
+
+
+def _charts(ws, canvas: _Canvas, result: BatchResult, flat: dict[str, Any], col: int) -> None:
+    """Native bar charts, each beside the small table it plots: the review's outcomes, the rules
+    broken most often, and the region's 表三 outcomes."""
+    row = _bar_chart(ws, canvas, 3, col, ("审核结果", "份数"), status_counts(result), "本批次审核结果", 7.5)
+    top = result.rule_counts()[:TOP_RULES]
+    row = _bar_chart(ws, canvas, row, col, ("规则", "问题数"), top, f"问题最多的规则（前{TOP_RULES}项）", 9)
+    _bar_chart(
+        ws,
+        canvas,
+        row,
+        col,
+        ("办理结果", "件数"),
+        outcome_totals(flat),
+        "本行政区域申请办理结果（表三）",
+        12,
+    )
 
 
 def outcome_totals(flat: dict[str, Any]) -> list[tuple[str, int]]:

@@ -17,20 +17,33 @@ from pathlib import Path
 NAME_HEADER = "单位名称"
 CODE_HEADER = "统一社会信用代码"
 KIND_HEADER = "单位类型"
+# Headers people actually type, compared after normalise_name (so 「单位 名称」, 「Name」 match).
+NAME_HEADERS = (NAME_HEADER, "单位全称", "单位", "名称", "机关名称", "报送单位", "name", "unit", "unit_name")
+CODE_HEADERS = (CODE_HEADER, "信用代码", "社会信用代码", "代码", "单位代码", "code", "unit_code")
+KIND_HEADERS = (KIND_HEADER, "类型", "单位类别", "类别", "kind", "unit_kind", "type")
 
-# Traditional → simplified, for characters that occur in unit names (hand-written on purpose:
-# a full conversion table would be a dependency for a handful of characters).
-_TRADITIONAL = (
-    "縣县區区鎮镇衛卫務务辦办處处財财稅税農农業业華华漢汉鄉乡東东廣广東东門门"
-    "委委會会員员長长門门發发開开關关資资源源環环境境電电運运輸输監监督督導导"
-    "國国黨党檔档圖图書书館馆醫医藥药療疗體体育育質质統统計计審审規规劃划號号"
-    "協协聯联營营團团廳厅場场準准應应災灾緊紧急急護护軍军區区貿贸經经濟济"
-    "禮礼學学職职業业機机構构實实驗验傳传訊讯網网絡络設设備备區区鐵铁線线"
-    "龍龙灣湾島岛陽阳嶺岭寧宁遼辽吳吴蘇苏滬沪贛赣閩闽粵粤黔黔滇滇陝陕隴陇"
-    "藝艺術术轉转讓让舊旧興兴莊庄屬属萊莱溝沟園园橋桥倉仓鄰邻輪轮級级"
-)
+# Traditional → simplified, for characters that occur in unit and place names (hand-written
+# on purpose: a full conversion library would be a dependency for a few hundred characters;
+# only one-to-one pairs are listed, never characters whose simplified form depends on the word).
+_PAIRS = """
+臺台 灣湾 縣县 鄉乡 鎮镇 區区 廳厅 處处 辦办 檢检 勞劳 動动 險险 稅税 務务 財财 審审 計计 統统
+規规 劃划 資资 產产 歸归 僑侨 聯联 協协 會会 婦妇 殘残 齡龄 黨党 紀纪 監监 組组 織织 傳传 戰战
+線线 軍军 轉转 業业 農农 漁渔 獸兽 醫医 藥药 衛卫 體体 廣广 電电 視视 聞闻 報报 圖图 書书 館馆
+檔档 氣气 災灾 應应 環环 態态 護护 礦矿 鐵铁 鋼钢 運运 輸输 郵邮 橋桥 場场 園园 開开 發发 經经
+濟济 貿贸 糧粮 儲储 備备 價价 質质 標标 準准 認认 證证 關关 銀银 倉仓 庫库 設设 營营 權权 屬属
+賓宾 遊游 覽览 藝艺 術术 劇剧 團团 員员 華华 機机 絡络 號号 樓楼 層层 鄰邻 個个 類类 別别 東东
+陽阳 陰阴 嶺岭 島岛 濱滨 瀋沈 遼辽 寧宁 廈厦 門门 閩闽 粵粤 貴贵 雲云 陝陕 隴陇 蘭兰 烏乌 魯鲁
+齊齐 爾尔 興兴 壩坝 灘滩 溝沟 澗涧 崗岗 壽寿 慶庆 漢汉 滬沪 蘇苏 錫锡 揚扬 連连 萊莱 濰潍 臨临
+棗枣 滄沧 張张 懷怀 晉晋 呂吕 黃黄 岡冈 龍龙 巖岩 嶽岳 贛赣 撫抚 廬庐 淺浅 縉缙 麗丽 紹绍 溫温
+鄭郑 許许 鶴鹤 駐驻 馬马 滿满 錦锦 順顺 遷迁 長长 委委 國国 學学 職职 構构 實实 驗验 訊讯 網网
+設设 舊旧 莊庄 倉仓 輪轮 級级 療疗 訪访 數数 據据 綜综 執执 積积 銷销 煙烟 鹽盐 總总 紅红 編编
+碼码 頭头 靜静 碩硕 庫库 導导 準准 緊紧 團团 築筑 裝装 飾饰 務务 盧卢 薊蓟 灤滦 滎荥 濟济 潁颍
+亳亳 鄖郧 襄襄 塗涂 瀘泸 闐阗 銅铜 鎖锁 鋪铺 廠厂 豐丰 寶宝 鳳凤 鳴鸣 嶼屿 滷卤 鹵卤 淵渊 溪溪
+養养 老老 殯殡 儀仪 館馆 禮礼 輔辅 讓让 擇择 評评 議议 調调 處处 理理 訟讼 詢询 覆复 複复 於于
+與与 為为 對对 進进 觀观 測测 驗验 險险 災灾 勢势 舉举 積积 極极 樂乐 壇坛 衝冲 擊击 聖圣 義义
+"""
 TRADITIONAL_TO_SIMPLIFIED = {
-    ord(_TRADITIONAL[i]): _TRADITIONAL[i + 1] for i in range(0, len(_TRADITIONAL) - 1, 2)
+    ord(pair[0]): pair[1] for pair in _PAIRS.split() if len(pair) == 2 and pair[0] != pair[1]
 }
 
 
@@ -73,13 +86,16 @@ def read_roster(path: str | os.PathLike) -> list[RosterUnit]:
 def parse_rows(rows: list[list], source: str = "名单") -> list[RosterUnit]:
     """Units from table rows: the header row is the first one (of the first ten) naming 单位名称."""
     cleaned = [[("" if v is None else str(v)).strip() for v in row] for row in rows]
-    at = next((i for i, row in enumerate(cleaned[:10]) if NAME_HEADER in row), None)
+    at = next((i for i, row in enumerate(cleaned[:10]) if _column(row, NAME_HEADERS) is not None), None)
     if at is None:
-        raise RosterError(f"名单“{source}”中找不到“{NAME_HEADER}”列。")
+        raise RosterError(
+            f"名单“{source}”中找不到“{NAME_HEADER}”列：请在前十行中加一行表头，"
+            f"写明“{NAME_HEADER}”（可选“{CODE_HEADER}”“{KIND_HEADER}”）。"
+        )
     header = cleaned[at]
-    name_col = header.index(NAME_HEADER)
-    code_col = header.index(CODE_HEADER) if CODE_HEADER in header else None
-    kind_col = header.index(KIND_HEADER) if KIND_HEADER in header else None
+    name_col = _column(header, NAME_HEADERS)
+    code_col = _column(header, CODE_HEADERS)
+    kind_col = _column(header, KIND_HEADERS)
 
     def cell(row: list[str], col: int | None) -> str:
         return row[col] if col is not None and col < len(row) else ""
@@ -92,6 +108,16 @@ def parse_rows(rows: list[list], source: str = "名单") -> list[RosterUnit]:
         code = unicodedata.normalize("NFKC", cell(row, code_col)).replace(" ", "").upper()
         units.append(RosterUnit(len(units), name, code, cell(row, kind_col)))
     return units
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    """Index of the first header cell equal to one of ``names`` (preferred name first)."""
+    keys = [normalise_name(cell) for cell in header]
+    for name in names:
+        key = normalise_name(name)
+        if key in keys:
+            return keys.index(key)
+    return None
 
 
 def _csv_rows(path: Path) -> list[list]:
