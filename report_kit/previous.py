@@ -30,16 +30,19 @@ class PreviousSource:
         *,
         strict_file: bool = False,
         create: bool = False,
+        store=None,
     ):
+        """``store``: an already open :class:`report_kit.archive.Archive` to look in (not closed here)."""
         self.previous = Path(previous) if previous is not None else None
-        self.archive_path = archive
+        self.archive_path = store.path if store is not None else archive
+        self._own_archive = store is None
         # strict_file: a --previous FILE is used only for the same unit (a batch checks many
         # units; ``check`` of one file takes the file it was given as that unit's last year).
         self.strict_file = strict_file
         self.create = create
         self._file: dict | None | bool = False  # not read yet
         self._folder: list[dict] | None = None
-        self._archive = None
+        self._archive = store
 
     def open(self) -> PreviousSource:
         """Open the archive now, so a missing or foreign archive is a usage error before any check."""
@@ -139,7 +142,7 @@ class PreviousSource:
         return cross_year_findings(submission, previous, layout)
 
     def close(self) -> None:
-        if self._archive is not None:
+        if self._archive is not None and self._own_archive:
             self._archive.close()
             self._archive = None
 

@@ -24,9 +24,33 @@ COLUMNS = (
 )
 
 
-def export_records(archive: Archive, *, all_versions: bool = False) -> list[dict]:
+def list_records(rows) -> list[dict]:
+    """``archive list --format json``: what each archived report is, without its full text."""
+    return [
+        {
+            "unit": row["unit_name"],
+            "unit_now": row["unit_current_name"],
+            "code": row["unit_code"],
+            "year": row["year"],
+            "version": row["version"],
+            "versions": row["versions"],
+            "current": bool(row["current"]),
+            "format": row["format"],
+            "valid": row["errors"] == 0,
+            "counts": {"error": row["errors"], "warning": row["warnings"]},
+            "source_name": row["source_name"],
+            "sha256": row["sha256"],
+            "added_at": row["added_at"],
+        }
+        for row in rows
+    ]
+
+
+def export_records(
+    archive: Archive, *, all_versions: bool = False, year: int | None = None, unit: str | None = None
+) -> list[dict]:
     records = []
-    for row in archive.rows(all_versions=all_versions):
+    for row in archive.rows(all_versions=all_versions, year=year, unit=unit):
         records.append(
             {
                 "unit": row["unit_name"],
@@ -39,6 +63,7 @@ def export_records(archive: Archive, *, all_versions: bool = False) -> list[dict
                 "source_name": row["source_name"],
                 "sha256": row["sha256"],
                 "added_at": row["added_at"],
+                "valid": row["errors"] == 0,
                 "counts": {"error": row["errors"], "warning": row["warnings"]},
                 "submission": json.loads(row["submission"]),
                 "findings": json.loads(row["findings"]),
@@ -47,18 +72,18 @@ def export_records(archive: Archive, *, all_versions: bool = False) -> list[dict
     return records
 
 
-def export_json(archive: Archive, target: str | os.PathLike, *, all_versions: bool = False) -> int:
-    records = export_records(archive, all_versions=all_versions)
+def export_json(archive: Archive, target: str | os.PathLike, **selection) -> int:
+    records = export_records(archive, **selection)
     write_text(target, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     return len(records)
 
 
-def export_xlsx(archive: Archive, target: str | os.PathLike, *, all_versions: bool = False) -> int:
+def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int:
     from openpyxl import Workbook
 
     from report_kit.writers.safe_cells import neutralise
 
-    records = export_records(archive, all_versions=all_versions)
+    records = export_records(archive, **selection)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "年报库"

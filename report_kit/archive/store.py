@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_kit.archive.db import ArchiveError, connect, write_transaction
+from report_kit.archive.db import ArchiveError, connect, default_path, write_transaction
 from report_kit.archive.units import name_key, unit_identity
 from report_kit.findings import FileReport
 
@@ -56,7 +56,8 @@ class Archive:
     """One open archive file. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
-        self.connection = connect(path, create=create)
+        self.path = Path(path) if path is not None else default_path()
+        self.connection = connect(self.path, create=create)
 
     def __enter__(self) -> Archive:
         return self

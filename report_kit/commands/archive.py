@@ -11,7 +11,23 @@ ARCHIVE_HELP = "年报库文件（默认：环境变量 REPORT_KIT_ARCHIVE，否
 
 
 def archive_option():
-    return click.option("--archive", "archive_path", type=click.Path(dir_okay=False), help=ARCHIVE_HELP)
+    return click.option("--archive", "archive_path", type=click.Path(), help=ARCHIVE_HELP)
+
+
+def _expand(files) -> list[str]:
+    """The report files named on the command line; a folder stands for the reports inside it."""
+    from pathlib import Path
+
+    from report_kit.batch.discover import discover
+
+    paths: list[str] = []
+    for name in files:
+        path = Path(name)
+        if path.is_dir():
+            paths.extend(str(p) for p in discover(path).submissions)
+        else:
+            paths.append(name)
+    return paths
 
 
 @contextlib.contextmanager
@@ -37,17 +53,36 @@ def archive() -> None:
 
 
 @archive.command("add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @archive_option()
 def add(files, archive_path):
-    """校验并入库一个或多个报告文件；同一单位同一年度再次入库时另存为新版本。"""
+    """校验并入库一个或多个报告文件（或文件夹中的全部报告）；同一单位同一年度再次入库时另存为新版本，旧版本保留。
+
+    入库前按年报库中的上年报告做跨年度核对，核对结果随报告一并保存。
+    """
+    from pathlib import Path
+
     from report_kit.archive import ArchiveError
     from report_kit.check import check_file
+    from report_kit.previous import PreviousSource
 
     failed = 0
+    paths = _expand(files)
+    if not paths:
+        raise click.ClickException("没有找到要入库的报告文件（.json、.yaml、.yml、.xlsx）。")
     with open_archive(archive_path, create=True) as store:
-        for path in files:
-            report = check_file(path)
+        source = PreviousSource(store=store)
+        for path in paths:
+            if not Path(path).is_file():
+                click.echo(f"“{path}”不存在或不是文件，未入库。", err=True)
+                failed += 1
+                continue
+            report = check_file(path, previous=source)
+            if not isinstance(report.submission, dict):
+                reasons = "；".join(f.message for f in report.findings if f.severity == "error")
+                click.echo(f"“{path}”无法读取为一份报告，未入库：{reasons or '无法读取'}", err=True)
+                failed += 1
+                continue
             try:
                 result = store.add(report, path)
             except ArchiveError as exc:
@@ -64,13 +99,28 @@ def add(files, archive_path):
 @click.option("--year", type=int, help="只列出该年度的报告。")
 @click.option("--unit", help="只列出该单位（名称、曾用名或统一社会信用代码）的报告。")
 @click.option("--all-versions", is_flag=True, help="同时列出历史版本。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="输出格式：text（表格）或 json（不含报告全文）。",
+)
 @archive_option()
-def list_(year, unit, all_versions, archive_path):
+def list_(year, unit, all_versions, fmt, archive_path):
     """列出年报库中的报告。"""
+    from report_kit.archive.export import list_records
     from report_kit.archive.table import render_table
 
     with open_archive(archive_path, create=False) as store:
         rows = store.rows(year=year, unit=unit, all_versions=all_versions)
+        if fmt == "json":
+            import json
+
+            records = list_records(rows)
+            click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+            return
     if not rows:
         click.echo("年报库中没有符合条件的报告。")
         return
@@ -93,18 +143,42 @@ def list_(year, unit, all_versions, archive_path):
 
 
 @archive.command("export")
-@click.option("--format", "fmt", type=click.Choice(("json", "xlsx")), default="json", show_default=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="导出到该文件。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("json", "xlsx")),
+    help="导出格式；默认按 -o 的扩展名（.xlsx 为工作簿，其他为JSON）。",
+)
+@click.option("-o", "--output", type=click.Path(), help="导出到该文件；不指定时把JSON输出到屏幕。")
+@click.option("--year", type=int, help="只导出该年度的报告。")
+@click.option("--unit", help="只导出该单位（名称、曾用名或统一社会信用代码）的报告。")
 @click.option("--all-versions", is_flag=True, help="同时导出历史版本。")
 @archive_option()
-def export(fmt, output, all_versions, archive_path):
-    """导出年报库（JSON供其他程序使用，xlsx供人工查看）。"""
+def export(fmt, output, year, unit, all_versions, archive_path):
+    """导出年报库（JSON供其他程序使用，xlsx供人工查看），含每份报告的全文、校验结果和来源。"""
+    import json
+    from pathlib import Path
+
     from report_kit.archive import export as exporter
 
+    if fmt is None:
+        fmt = "xlsx" if output and output.lower().endswith(".xlsx") else "json"
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("导出为xlsx时须用 -o 指定文件。")
+    if output and Path(output).is_dir():
+        raise click.UsageError(f"“{output}”是文件夹，请用 -o 指定要导出的文件名。")
+    selection = {"year": year, "unit": unit, "all_versions": all_versions}
     with open_archive(archive_path, create=False) as store:
+        if not output:
+            records = exporter.export_records(store, **selection)
+            click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+            return
         writer = exporter.export_xlsx if fmt == "xlsx" else exporter.export_json
-        count = writer(store, output, all_versions=all_versions)
-    click.echo(f"已导出{count}份报告到 {output}")
+        try:
+            count = writer(store, output, **selection)
+        except OSError as exc:
+            raise click.ClickException(f"无法写入“{output}”：{exc.strerror or exc}。") from None
+    click.echo(f"已导出{count}份报告到 {output}", err=True)
 
 
 @archive.command("alias")

@@ -9,9 +9,20 @@ from report_kit.commands.archive import ARCHIVE_HELP, open_archive
 
 @click.command()
 @click.argument("unit")
-@click.option("--archive", "archive_path", type=click.Path(dir_okay=False), help=ARCHIVE_HELP)
-def history(unit, archive_path):
-    """列出某单位历年报告的主要数字（依申请公开、复议诉讼、行政规范性文件）。"""
+@click.option("--archive", "archive_path", type=click.Path(), help=ARCHIVE_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="输出格式：text（表格）或 json。",
+)
+def history(unit, archive_path, fmt):
+    """列出某单位历年报告的主要数字（依申请公开、复议诉讼、行政规范性文件）及与上年相比的增减。
+
+    UNIT 为单位名称、曾用名（见 archive alias）或统一社会信用代码。
+    """
     from report_kit.archive.figures import KEY_FIGURES, MISSING, key_figures
     from report_kit.archive.table import render_table
 
@@ -19,15 +30,52 @@ def history(unit, archive_path):
         reports = store.history(unit)
     if not reports:
         raise click.ClickException(f"年报库中没有“{unit}”的报告（已按名称、曾用名和统一社会信用代码查找）。")
-    rows = []
+    labels = [label for label, _ in KEY_FIGURES]
+    years = []
+    before: dict | None = None
     for submission in reports:
         figures = key_figures(submission)
-        rows.append(
-            [
-                submission.get("year"),
-                *(MISSING if figures[label] is None else figures[label] for label, _ in KEY_FIGURES),
-            ]
+        change = {
+            label: figures[label] - before[label]
+            if before is not None
+            and figures[label] is not None
+            and before[label] is not None
+            and before["year"] == submission.get("year", 0) - 1
+            else None
+            for label in labels
+        }
+        years.append(
+            {
+                "year": submission.get("year"),
+                "unit": (submission.get("unit") or {}).get("name", ""),
+                "format": submission.get("format"),
+                "figures": figures,
+                "change": change,
+            }
         )
-    names = sorted({s.get("unit", {}).get("name", "") for s in reports} - {""})
-    click.echo(f"{'、'.join(names)} 历年主要数字（{MISSING} 表示该年度格式中没有此项）")
-    click.echo(render_table(["年度", *(label for label, _ in KEY_FIGURES)], rows), nl=False)
+        before = {**figures, "year": submission.get("year")}
+    names = list(dict.fromkeys(y["unit"] for y in years if y["unit"]))
+    if fmt == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                {"unit": names[-1] if names else unit, "names": names, "years": years},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+
+    def cell(year: dict, label: str) -> str:
+        value = year["figures"][label]
+        if value is None:
+            return MISSING
+        diff = year["change"][label]
+        return f"{value}（{diff:+d}）" if isinstance(diff, int) and diff else str(value)
+
+    rows = [[y["year"], *(cell(y, label) for label in labels)] for y in years]
+    click.echo(
+        f"{'、'.join(names)} 历年主要数字（括号内为与上年相比的增减；{MISSING} 表示该年度格式中没有此项）"
+    )
+    click.echo(render_table(["年度", *labels], rows), nl=False)
