@@ -88,7 +88,9 @@ def test_roster_files(tmp_path: Path):
     wb.save(tmp_path / "名单.xlsx")
     (unit,) = read_roster(tmp_path / "名单.xlsx")
     assert unit.code == "11652822010293476R"
-    (tmp_path / "bad.csv").write_text("名称\n甲\n", encoding="utf-8")
+    (tmp_path / "alias.csv").write_text("序号,Name,代码,类型\n1,甲局,,乡镇\n", encoding="utf-8")
+    assert [(u.name, u.kind) for u in read_roster(tmp_path / "alias.csv")] == [("甲局", "乡镇")]
+    (tmp_path / "bad.csv").write_text("序号,备注\n1,甲\n", encoding="utf-8")
     with pytest.raises(RosterError, match="单位名称"):
         read_roster(tmp_path / "bad.csv")
     with pytest.raises(RosterError):
