@@ -72,6 +72,17 @@ class Table:
     cells: tuple[TableCell, ...]
     widths_mm: tuple[float, ...]  # planned column widths, summing to TEXT_WIDTH_MM
 
+    @property
+    def head_rows(self) -> int:
+        """Rows that head the table: the rows repeated on a new page, or, for a table that has
+        none (表二: every block brings its own column headers), the header rows above its
+        first data row. The Word writer marks them ``w:tblHeader`` (Word and LibreOffice then
+        never leave them alone at the foot of a page), the HTML writer puts them in <thead>."""
+        if self.header_rows:
+            return self.header_rows
+        data_rows = [cell.row for cell in self.cells if not cell.header]
+        return min(data_rows) if data_rows else 0
+
     def rows(self) -> list[list[TableCell]]:
         """Cells grouped by the row they start in, left to right."""
         grouped: list[list[TableCell]] = [[] for _ in range(self.height)]

@@ -290,7 +290,7 @@ def _table(table: Table, ctx: _Context) -> str:
     keep_all = table.height <= KEEP_TOGETHER_ROWS
     centre, left = ctx.style("Table Text"), ctx.style("Table Text Left")
     for r in range(table.height):
-        header = r < table.header_rows
+        header = r < table.head_rows
         keep = keep_all or header
         tr_pr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         out.append(f"<w:tr><w:trPr>{tr_pr}</w:trPr>")

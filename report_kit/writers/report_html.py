@@ -111,18 +111,6 @@ def _cell(cell: TableCell, in_head: bool) -> str:
     return f'<th scope="{_scope(cell, in_head)}"{"".join(attrs)}>{_text(cell.text)}</th>'
 
 
-def head_row_count(table: Table) -> int:
-    """Rows of the table's <thead>: the rows that repeat on a new page, or, for a table
-    without any (表二), the header rows above its first data row, so that every table has
-    a <thead> naming its columns."""
-    if table.header_rows:
-        return table.header_rows
-    for index, row in enumerate(table.rows()):
-        if any(not cell.header for cell in row):
-            return index
-    return 0
-
-
 def render_table(table: Table, number: int) -> str:
     """One official (or annex) table; ``number`` makes the caption id unique on the page."""
     caption_id = f"table-{number}"
@@ -136,7 +124,7 @@ def render_table(table: Table, number: int) -> str:
     out.extend(f'<col style="width: {width / total * 100:.2f}%">' for width in table.widths_mm)
     out.append("</colgroup>")
     rows = table.rows()
-    head_rows = head_row_count(table)
+    head_rows = table.head_rows
     if head_rows:
         # 表二 repeats no header on a new page (each block has its own column headers), so
         # its first block's header rows form a <thead> that is not repeated in print.
