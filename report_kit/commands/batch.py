@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sys
 from pathlib import Path
 
 import click
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘为只读",
+    errno.ENOTDIR: "路径中有同名的文件而不是文件夹",
+    errno.EEXIST: "已有同名的文件",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
 def _date(ctx, param, value):
@@ -89,12 +103,17 @@ def batch(
     )
     if source is not None:
         source.close()
-    write_outputs(result, output)
-    if build:
-        from report_kit.batch.build import build_reports
+    try:
+        write_outputs(result, output)
+        if build:
+            from report_kit.batch.build import build_reports
 
-        for message in build_reports(result, directory, output):
-            click.echo(message, err=True)
+            for message in build_reports(result, directory, output):
+                click.echo(message, err=True)
+    except OSError as exc:  # disk full, no permission …: a clear message, never a traceback
+        raise click.ClickException(
+            f"无法写入审核结果文件夹“{output}”：{_os_reason(exc)}。原有的审核结果（如有）未被改动。"
+        ) from None
     counts = result.counts
     year_text = f"{result.year}年度" if result.year is not None else ""
     click.echo(
