@@ -98,6 +98,26 @@ def finding_rows(result: BatchResult) -> list[dict[str, Any]]:
     return rows
 
 
+def file_reports(result: BatchResult) -> list[dict[str, Any]]:
+    """One object per file in the shape of ``report-kit check --format json`` (submission.md),
+    batch findings (``B.*``) included, plus the batch status."""
+    reports = []
+    for entry in result.entries:
+        counts = entry["counts"]
+        reports.append(
+            {
+                "file": entry["file"],
+                "unit": entry["unit"] or None,
+                "year": entry["year"],
+                "valid": not counts.get("error", 0),
+                "counts": {level: counts.get(level, 0) for level in ("error", "warning", "info")},
+                "status": entry["status"],
+                "findings": entry["findings"],
+            }
+        )
+    return reports
+
+
 def to_data(result: BatchResult) -> dict[str, Any]:
     """The whole review as JSON-ready data (审核结果.json)."""
     return {
@@ -106,6 +126,7 @@ def to_data(result: BatchResult) -> dict[str, Any]:
         "counts": result.counts,
         "summary": summary_rows(result),
         "findings": finding_rows(result),
+        "files": file_reports(result),
         "roster": result.roster,
         "skipped": result.skipped,
         "rules": [{"rule": rule, "count": count} for rule, count in result.rule_counts()],
