@@ -519,6 +519,10 @@ def _build_styles(document: docx.document.Document) -> None:
     _replace_style(styles_el, _table_style_xml())
 
 
+FOOTER_FONT = SONGTI
+FOOTER_SIZE = SZ_4HAO
+
+
 def _page_number_paragraph(align: str) -> str:
     """「— N —」 with a PAGE field; odd pages: right, 右空一字; even pages: left, 左空一字."""
     if align == "right":
@@ -526,16 +530,22 @@ def _page_number_paragraph(align: str) -> str:
     else:
         ind = '<w:ind w:left="280" w:leftChars="100"/>'
     nbsp = "\u00a0"
-    dash = '<w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr>'
+    # Every run names 宋体 and 4号 directly as well as through the Footer style: the page
+    # number must stay 4号 宋体 even where a reader (or a house style) ignores the style, and
+    # the em-dashes take the East-Asian (full-width) glyph.
+    font = f'w:ascii="{FOOTER_FONT}" w:hAnsi="{FOOTER_FONT}" w:eastAsia="{FOOTER_FONT}" w:cs="{FOOTER_FONT}"'
+    size = f'<w:sz w:val="{FOOTER_SIZE}"/><w:szCs w:val="{FOOTER_SIZE}"/>'
+    rpr = f"<w:rPr><w:rFonts {font}/>{size}</w:rPr>"
+    dash = f'<w:rPr><w:rFonts {font} w:hint="eastAsia"/>{size}</w:rPr>'
     return (
         f"<w:p {nsdecls('w')}>"
         f'<w:pPr><w:pStyle w:val="Footer"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
         f'<w:r>{dash}<w:t xml:space="preserve">—{nbsp}</w:t></w:r>'
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        "<w:r><w:t>1</w:t></w:r>"
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r>{rpr}<w:t>1</w:t></w:r>"
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
         f'<w:r>{dash}<w:t xml:space="preserve">{nbsp}—</w:t></w:r>'
         "</w:p>"
     )

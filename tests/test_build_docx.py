@@ -223,6 +223,22 @@ def test_margins_page_size_and_page_number_field(built):
     assert "—" in section.footer.paragraphs[0].text
 
 
+def test_page_numbers_are_dashed_4hao_songti_right_on_odd_left_on_even_pages(built):
+    _, document = built
+    section = document.sections[0]
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        (paragraph,) = footer.paragraphs
+        assert paragraph.text == "—\u00a01\u00a0—"  # 「— N —」 with the PAGE field's placeholder
+        assert paragraph.alignment == {"right": 2, "left": 0}[align]
+        assert paragraph.style.font.size.pt == 14
+        fonts = paragraph.style.element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert fonts.get(qn("w:eastAsia")) == "宋体"
+        for run in paragraph.runs:
+            assert run.font.name == "宋体" and run.font.size.pt == 14
+            assert run._r.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+
+
 def test_level_two_headings_only_where_written_and_numbered_without_gaps():
     submission = example()
     del submission["text"]["overview"]["requests"]
