@@ -7,9 +7,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -332,7 +334,34 @@ def test_output_folder_inside_input_is_not_reviewed(tmp_path: Path):
     assert [e["file"] for e in again.entries] == ["a.json"]
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def _chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Headless Chromium on ``url``; console messages of the page are logged to stderr as
+    ``…:CONSOLE(…)] "message", source: …``."""
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            *extra,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _console_messages(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
 
 
 @pytest.mark.skipif(
@@ -342,15 +371,30 @@ def test_index_opens_in_a_headless_browser(folder: Path, tmp_path: Path):
     result = run_batch(folder, roster=roster_of(*ROSTER), today=TODAY, jobs=1)
     write_outputs(result, tmp_path / "review")
     index = (tmp_path / "review" / "index.html").resolve()
-    dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", index.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    ).stdout
+    shown = _chromium(index.as_uri(), tmp_path / "profile", "--dump-dom")
+    dom = shown.stdout
     assert '<span class="n">2</span>通过' in dom
     assert '<span class="n">4</span>有错误' in dom
     assert '<span class="n">3</span>无法读取' in dom
     assert '<span class="n">1</span>未提交' in dom
     assert "units/" in dom and "轮台县财政局" in dom
+    assert _console_messages(shown.stderr) == []
+    # every link of the overview leads to a page that exists, opened from disk without a server
+    links = re.findall(r'href="([^"#]+)"', dom)
+    assert len([link for link in links if link.startswith("units/")]) == len(result.entries)
+    for link in links:
+        assert (index.parent / unquote(link)).is_file(), link
+    page = index.parent / unquote(next(link for link in links if link.startswith("units/")))
+    unit = _chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
+    assert "返回总览" in unit.stdout and _console_messages(unit.stderr) == []
+    png = tmp_path / "index.png"
+    _chromium(index.as_uri(), tmp_path / "profile", f"--screenshot={png}", "--window-size=1280,1600")
+    assert png.is_file() and png.stat().st_size > 10_000  # a rendered page, not a blank one
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium 未安装，无法确认控制台错误能被发现")
+def test_the_browser_check_would_see_console_errors(tmp_path: Path):
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html><p>x</p><script>console.error("坏");nosuch()</script>', encoding="utf-8")
+    shown = _chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
+    assert len(_console_messages(shown.stderr)) == 2
