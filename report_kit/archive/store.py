@@ -220,6 +220,22 @@ class Archive:
         ).fetchone()
         return json.loads(row["submission"]) if row else None
 
+    def latest_for(self, unit: dict | str, *, before: int | None = None) -> dict | None:
+        """The unit's most recent archived report (current version), optionally of a year < ``before``."""
+        if isinstance(unit, dict):
+            code, name = unit_identity({"unit": unit})
+        else:
+            code, name = None, unit
+        unit_id = self.find_unit(name, code)
+        if unit_id is None:
+            return None
+        row = self.connection.execute(
+            "SELECT submission FROM reports WHERE unit_id = ? AND current = 1 AND year < ? "
+            "ORDER BY year DESC LIMIT 1",
+            (unit_id, before if before is not None else 1 << 31),
+        ).fetchone()
+        return json.loads(row["submission"]) if row else None
+
     def previous_for(self, unit: dict | str, year: int) -> dict | None:
         """Last year's report (``year - 1``) of the unit: what the cross-year checks compare with.
 

@@ -41,8 +41,8 @@ def _read_or_fail(path: str, what: str) -> dict:
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="要生成的工作簿，如 填报模板.xlsx。",
+    type=click.Path(),
+    help="要生成的工作簿，如 填报模板.xlsx；与 --roster 同用时为存放各单位模板的文件夹。",
 )
 @click.option("--unit", help="单位名称（与公章一致）。")
 @click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（统计年度），默认为上一年。")
@@ -69,13 +69,37 @@ def _read_or_fail(path: str, what: str) -> dict:
     type=click.Path(exists=True, dir_okay=False),
     help="把一份已有的报告（JSON/YAML/xlsx）的全部内容填入模板。",
 )
-def template(output, unit, year, kind, level, scope, region, code, previous, fill):
+@click.option(
+    "--archive",
+    "archive_path",
+    type=click.Path(),
+    help="年报库：按 --unit（或 --roster 中的各单位）查找上年报告，预填单位信息和上年结转数。",
+)
+@click.option(
+    "--roster",
+    type=click.Path(),
+    help="报送名单（.xlsx 或 .csv，须有“单位名称”列）：为名单中每个单位各生成一份模板，存入 -o 指定的文件夹。",
+)
+def template(output, unit, year, kind, level, scope, region, code, previous, fill, archive_path, roster):
     """生成Excel填报模板（基本信息、表二、表三、表四、文字部分），供单位填写后用 check 校验。"""
     from report_kit.writers.annotate import os_reason
     from report_kit.writers.template_xlsx import write_workbook
 
     if fill and previous:
         raise click.UsageError("--fill 与 --previous 不能同时使用。")
+    if archive_path or roster:
+        from report_kit.commands.archive import template_from_archive
+
+        template_from_archive(
+            output,
+            archive_path=archive_path,
+            roster=roster,
+            unit=unit,
+            year=year,
+            options={"kind": kind, "level": level, "scope": scope, "region": region, "code": code},
+            conflicts={"--previous": previous, "--fill": fill},
+        )
+        return
     if not output.lower().endswith(".xlsx"):
         raise click.BadParameter(
             f"填报模板须保存为 .xlsx 文件（实际为“{output}”），如 填报模板.xlsx。", param_hint="-o/--output"

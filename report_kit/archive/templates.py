@@ -1,0 +1,107 @@
+"""Fill-in workbooks pre-filled from the archive: one unit (``template --archive --unit``) or
+every unit of a roster (``template --archive --roster -o DIR``).
+
+What last year's report gives (``writers.template_xlsx.template_values(previous=...)``): the
+unit's data (name, kind, level, region, code, scope), the report year (last year + 1) and
+表三 二、上年结转 from last year's 四、结转下年度继续办理. Without ``--year`` the template is for
+the year after the unit's latest archived report; with ``--year`` last year's report must be
+of ``year - 1``, or only the unit's data (from its latest older report) is filled.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_kit.archive.store import Archive
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the archive knows for one template: last year's report, or only an older one."""
+
+    previous: dict | None  # the report of year - 1: fills unit data and 上年结转
+    older: dict | None  # the latest report before year - 1: fills unit data only
+    year: int | None  # the template's report year (None: the writer's default)
+
+
+def baseline(store: Archive, unit: str, code: str | None = None, year: int | None = None) -> Baseline:
+    identity = {"name": unit, "code": code} if code else {"name": unit}
+    if year is None:
+        latest = store.latest_for(identity)
+        if latest is None or not isinstance(latest.get("year"), int):
+            return Baseline(None, None, None)
+        return Baseline(latest, None, latest["year"] + 1)
+    previous = store.previous_for(identity, year)
+    if previous is not None:
+        return Baseline(previous, None, year)
+    return Baseline(None, store.latest_for(identity, before=year), year)
+
+
+def unit_options(report: dict | None) -> dict[str, str]:
+    """The unit data of an older report, as ``write_workbook`` options."""
+    unit = (report or {}).get("unit")
+    unit = unit if isinstance(unit, dict) else {}
+    options = {
+        key: unit[key] for key in ("kind", "level", "region", "code") if isinstance(unit.get(key), str)
+    }
+    if isinstance((report or {}).get("scope"), str):
+        options["scope"] = report["scope"]
+    return {key: value for key, value in options.items() if value}
+
+
+def roster_kind(kind: str) -> str | None:
+    """A roster's 单位类型 cell (key or Chinese label) as a kind key, or None."""
+    from report_kit.layout import load_layout
+
+    choices = load_layout().enums["kind"]
+    text = (kind or "").strip()
+    if text in choices:
+        return text
+    return next((key for key, label in choices.items() if label == text), None)
+
+
+def template_name(unit: str, year: int | None) -> str:
+    from report_kit.batch.names import sanitise
+
+    return f"{sanitise(unit)}-{year}年度填报模板.xlsx" if year else f"{sanitise(unit)}-填报模板.xlsx"
+
+
+def write_roster_templates(
+    store: Archive | None,
+    roster,  # list[report_kit.batch.roster.RosterUnit]
+    directory: str | os.PathLike,
+    *,
+    year: int | None = None,
+    options: dict | None = None,
+) -> list[tuple[str, Path, bool]]:
+    """One personalised workbook per roster unit in ``directory``: (unit, path, pre-filled from
+    last year). Without ``year``, the year is the one after the latest year archived for any
+    roster unit (the round being prepared), so every workbook of a roster is for one year."""
+    from report_kit.batch.names import UniqueNames
+    from report_kit.writers.template_xlsx import write_workbook
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    if year is None and store is not None:
+        years = [b.year for u in roster if (b := baseline(store, u.name, u.code or None)).year is not None]
+        year = max(years) if years else None
+    names = UniqueNames()
+    written = []
+    for unit in roster:
+        if store is not None:
+            found = baseline(store, unit.name, unit.code or None, year)
+        else:
+            found = Baseline(None, None, year)
+        given = {**unit_options(found.older), **(options or {})}
+        kind = roster_kind(unit.kind)
+        if kind:
+            given["kind"] = kind
+        if unit.code:
+            given["code"] = unit.code
+        stem = names.take(template_name(unit.name, found.year or year).removesuffix(".xlsx"))
+        path = directory / f"{stem}.xlsx"
+        write_workbook(path, None, unit=unit.name, year=found.year or year, previous=found.previous, **given)
+        written.append((unit.name, path, found.previous is not None))
+    return written
