@@ -299,6 +299,9 @@ def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> lis
     """Blank number cells count as 0 with a warning, unless openpyxl finds a formula there."""
     findings = []
     formulas = _formulas(path, blanks)
+    results = {}
+    if any(text.startswith("=") for text in formulas.values()):  # rare: read their cached results too
+        results = _formulas(path, [s for s in blanks if (s.sheet, s.row, s.col) in formulas], data_only=True)
     for slot in blanks:
         formula = formulas.get((slot.sheet, slot.row, slot.col))
         if formula is None:
@@ -312,7 +315,14 @@ def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> lis
                 )
             )
             continue
-        if formula.startswith("="):
+        result = results.get((slot.sheet, slot.row, slot.col), "")
+        if formula.startswith("=") and result.startswith("#"):
+            problem = _Problem(
+                formula,
+                f"（公式的计算结果是错误值{result}）",
+                "请检查公式引用的单元格，或直接填写数字。",
+            )
+        elif formula.startswith("="):
             problem = _Problem(
                 formula,
                 "（公式没有保存计算结果）",
@@ -373,7 +383,8 @@ def _number(raw: Any, slot: Slot, layout=None) -> Any:
     if isinstance(raw, (int, float)):
         return _checked(raw, slot, str(_plain_number(raw)))
     text = str(raw).strip(_SPACES)
-    cleaned = text.translate(FULLWIDTH).replace("，", ",")
+    # A leading apostrophe is Excel's 「store as text」 marker, kept literally by some programs.
+    cleaned = text.removeprefix("'").strip(_SPACES).translate(FULLWIDTH).replace("，", ",")
     if _ARABIC.match(cleaned):
         number = Decimal(cleaned.replace(",", ""))
         return _checked(number, slot, text)
@@ -489,8 +500,12 @@ _READERS = {
 }
 
 
-def _formulas(path: str, slots: list[Slot]) -> dict[tuple[str, int, int], str]:
-    """What openpyxl sees in cells calamine showed as blank: formulas without a cached value."""
+def _formulas(path: str, slots: list[Slot], data_only: bool = False) -> dict[tuple[str, int, int], str]:
+    """What openpyxl sees in cells calamine showed as blank: formulas without a cached value.
+
+    With ``data_only`` the cached results instead: calamine shows error values such as
+    ``#DIV/0!`` as blank too.
+    """
     from openpyxl import load_workbook
 
     from report_kit.readers.sniff import ensure_defused
@@ -500,7 +515,7 @@ def _formulas(path: str, slots: list[Slot]) -> dict[tuple[str, int, int], str]:
     for slot in slots:
         wanted.setdefault(slot.sheet, set()).add((slot.row, slot.col))
     found: dict[tuple[str, int, int], str] = {}
-    book = load_workbook(path, read_only=True, data_only=False)
+    book = load_workbook(path, read_only=True, data_only=data_only)
     try:
         for sheet, cells in wanted.items():
             rows = [r for r, _ in cells]
