@@ -8,7 +8,9 @@ from pathlib import Path
 
 from report_kit.batch.clean import display_path
 
-SUBMISSION_SUFFIXES = (".xlsx", ".json", ".yaml", ".yml")
+# Workbooks in every spreadsheet format a unit may send (.xlsm, old .xls, WPS .et, .ods): the
+# reader either reads them or says exactly why not — better than silently skipping the file.
+SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json", ".yaml", ".yml")
 
 
 @dataclass

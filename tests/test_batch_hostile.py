@@ -1,0 +1,230 @@
+"""Batch review against hostile names and paths, interrupted writes, and the sum of its parts."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from report_kit.batch import outputs as outputs_module
+from report_kit.batch.aggregate import cell_pointers
+from report_kit.batch.outputs import write_outputs
+from report_kit.batch.roster import normalise_name, parse_rows
+from report_kit.batch.run import run_batch
+from report_kit.cli import main
+
+from strategies import get_pointer, valid_submissions
+
+EXAMPLE = json.loads(
+    (Path(__file__).parent.parent / "examples" / "轮台县市场监督管理局-2024.json").read_text(encoding="utf-8")
+)
+TODAY = dt.date(2025, 6, 1)
+
+
+def submission(name: str) -> dict:
+    document = copy.deepcopy(EXAMPLE)
+    document["unit"]["name"] = name
+    document["unit"].pop("code", None)
+    return document
+
+
+def write_json(path: Path, document: dict, ascii_only: bool = False) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=ascii_only), encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names that are not UTF-8 exist only on POSIX")
+def test_names_that_no_writer_accepts_as_they_are(tmp_path: Path):
+    root = tmp_path / "in"
+    write_json(root / "ctrl.json", submission("控制\x07字符\x00局"))
+    write_json(root / "surrogate.json", submission("代理\ud800局"), ascii_only=True)  # "\ud800" escape
+    write_json(root / "long.json", submission("长" * 40000))
+    write_json(root / "dash.json", submission("-1+1"))
+    bad_dir = os.fsencode(root) + b"/bad\xffdir"
+    os.makedirs(bad_dir)
+    with open(bad_dir + b"/x\xfe.json", "w", encoding="utf-8") as handle:
+        json.dump(submission("坏名局"), handle, ensure_ascii=False)
+    (
+        root / "notes\udcff.txt".encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")
+    ).write_text("x")
+    result = run_batch(root, today=TODAY, jobs=1)
+    write_outputs(result, tmp_path / "out")
+
+    files = [e["file"] for e in result.entries]
+    assert "bad\\xffdir/x\\xfe.json" in files
+    assert result.skipped == ["notes\\xff.txt"]
+    data = json.loads((tmp_path / "out" / "审核结果.json").read_text(encoding="utf-8"))
+    units = {row["file"]: row["unit"] for row in data["summary"]}
+    assert units["ctrl.json"] == "控制字符局"
+    assert units["surrogate.json"] == "代理\ufffd局"
+    assert units["dash.json"] == "-1+1"
+    wb = load_workbook(tmp_path / "out" / "审核结果.xlsx")
+    cells = {row[3]: row[0] for row in wb["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert cells["dash.json"] == "'-1+1"  # neutralised: Excel would compute -1+1
+    assert len(cells["long.json"]) <= 32767  # an Excel cell holds no more
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "坏名局" in index and "\x00" not in index
+    for page in (tmp_path / "out" / "units").iterdir():
+        assert len(page.name.encode()) < 255
+    # --build re-reads the file under its real (non-UTF-8) name
+    outcome = CliRunner().invoke(
+        main, ["batch", str(root), "-o", str(tmp_path / "built"), "--today", "2025-06-01", "--build"]
+    )
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.output
+    assert "x\\xfe.json”生成报告失败" not in outcome.stderr
+    assert "坏名局2024年政府信息公开工作年度报告.docx" in {
+        p.name for p in (tmp_path / "built" / "reports").iterdir()
+    }
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_symlinks_never_lead_out_of_the_folder(tmp_path: Path):
+    outside = write_json(tmp_path / "outside" / "secret.json", submission("外部单位"))
+    root = tmp_path / "in"
+    write_json(root / "a.json", submission("甲局"))
+    (root / "link.json").symlink_to(outside)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "inside.json").symlink_to(root / "a.json")
+    result = run_batch(root, today=TODAY, jobs=1)
+    assert [e["file"] for e in result.entries] == ["a.json", "inside.json"]
+    assert result.skipped == ["link.json"]
+
+
+def test_every_spreadsheet_format_is_reviewed_not_skipped(tmp_path: Path):
+    root = tmp_path / "in"
+    root.mkdir()
+    for name in ("a.xls", "b.et", "c.ods", "D.XLSX", "e.yml"):
+        (root / name).write_bytes(b"not really")
+    (root / "f.docx").write_bytes(b"x")
+    result = run_batch(root, today=TODAY, jobs=1)
+    assert [e["file"] for e in result.entries] == ["D.XLSX", "a.xls", "b.et", "c.ods", "e.yml"]
+    assert all(e["status"] == "无法读取" and e["findings"] for e in result.entries)
+    assert result.skipped == ["f.docx"]
+
+
+def test_an_interrupted_write_leaves_the_previous_review(tmp_path: Path, monkeypatch):
+    root = tmp_path / "in"
+    write_json(root / "a.json", submission("甲局"))
+    review = tmp_path / "review"
+    write_outputs(run_batch(root, today=TODAY, jobs=1), review)
+    before = {p.relative_to(review): p.read_bytes() for p in review.rglob("*") if p.is_file()}
+
+    write_json(root / "b.json", submission("乙局"))
+
+    def crash(result, target):
+        target.write_bytes(b"PK\x03\x04 half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs_module, "write_review_workbook", crash)
+    with pytest.raises(OSError):
+        write_outputs(run_batch(root, today=TODAY, jobs=1), review)
+    after = {p.relative_to(review): p.read_bytes() for p in review.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+def test_cli_reports_an_unwritable_review_folder_in_chinese(tmp_path: Path):
+    root = tmp_path / "in"
+    write_json(root / "a.json", submission("甲局"))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    outcome = CliRunner().invoke(main, ["batch", str(root), "-o", str(blocker / "review")])
+    assert outcome.exit_code == 1
+    assert "无法写入审核结果文件夹" in outcome.stderr and "Traceback" not in outcome.output
+
+
+def test_json_has_each_file_in_the_check_contract_shape(tmp_path: Path):
+    root = tmp_path / "in"
+    write_json(root / "a.json", submission("甲局"))
+    wrong = submission("乙局")
+    wrong["applications"]["received"]["natural_person"] += 1
+    write_json(root / "b.json", wrong)
+    (root / "c.json").write_text("{", encoding="utf-8")
+    result = run_batch(root, today=TODAY, jobs=1)
+    write_outputs(result, tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "审核结果.json").read_text(encoding="utf-8"))
+    by_file = {report["file"]: report for report in data["files"]}
+    assert set(by_file) == {"a.json", "b.json", "c.json"}
+    assert by_file["a.json"]["valid"] is True and by_file["a.json"]["counts"]["error"] == 0
+    b = by_file["b.json"]
+    assert b["valid"] is False and b["unit"] == "乙局" and b["year"] == 2024
+    balance = next(f for f in b["findings"] if f["rule"] == "T3.balance")
+    assert balance["severity"] == "error" and balance["locations"][0]["pointer"].startswith("/applications/")
+    assert (
+        by_file["c.json"]["status"] == "无法读取" and by_file["c.json"]["findings"][0]["rule"] == "F.syntax"
+    )
+    assert data["counts"] == {
+        "files": 3,
+        "passed": 1,
+        "errors": 1,
+        "unreadable": 1,
+        "missing": 0,
+        "skipped": 0,
+    }
+
+
+def test_review_outcomes_are_charted(tmp_path: Path):
+    root = tmp_path / "in"
+    write_json(root / "a.json", submission("甲局"))
+    (root / "b.json").write_text("{", encoding="utf-8")
+    result = run_batch(root, roster=parse_rows([["单位名称"], ["甲局"], ["乙局"]]), today=TODAY, jobs=1)
+    write_outputs(result, tmp_path / "out")
+    sheet = load_workbook(tmp_path / "out" / "审核结果.xlsx")["汇总数据"]
+    titles = ["".join(r.t for p in c.title.tx.rich.p for r in (p.r or [])) for c in sheet._charts]
+    assert titles[0] == "本批次审核结果" and any("规则" in t for t in titles) and len(titles) == 3
+    table = {}
+    for row in sheet.iter_rows(values_only=True):
+        for at, value in enumerate(row[:-1]):
+            if value in ("通过", "有错误", "无法读取", "名单内未提交"):
+                table[value] = row[at + 1]
+    assert table == {"通过": 1, "有错误": 0, "无法读取": 1, "名单内未提交": 1}
+
+
+@pytest.mark.parametrize(
+    ("roster_name", "submitted_name"),
+    [("轮台县财政局", "輪臺縣財政局"), ("乌鲁木齐市人力资源和社会保障局", "烏魯木齊市人力資源和社會保障局")],
+)
+def test_traditional_spellings_match_the_roster(tmp_path: Path, roster_name, submitted_name):
+    assert normalise_name(roster_name) == normalise_name(submitted_name)
+    write_json(tmp_path / "in" / "a.json", submission(submitted_name))
+    result = run_batch(tmp_path / "in", roster=parse_rows([["单位名称"], [roster_name]]), today=TODAY, jobs=1)
+    assert result.entries[0]["status"] == "通过" and result.missing == []
+    assert result.roster[0]["state"] == "已提交"
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(parts=st.lists(valid_submissions(), min_size=1, max_size=4), broken=st.booleans())
+def test_batch_aggregate_is_the_sum_of_the_passing_parts(tmp_path_factory, parts, broken):
+    root = tmp_path_factory.mktemp("batch")
+    for i, part in enumerate(parts):
+        part = copy.deepcopy(part)
+        part["year"], part["scope"] = 2024, "agency"
+        part["published_on"] = "2025-01-15"
+        part["unit"]["name"] = f"测试单位{i}"
+        part["unit"].pop("code", None)
+        write_json(root / f"{i}.json", part)
+        parts[i] = part
+    if broken:  # a file with an error is not summed
+        wrong = copy.deepcopy(parts[0])
+        wrong["unit"]["name"] = "有错误的单位"
+        wrong["applications"]["received"]["total"] += 1
+        write_json(root / "wrong.json", wrong)
+    result = run_batch(root, today=TODAY, jobs=1)
+    passed = [e for e in result.entries if e["status"] == "通过"]
+    assert len(passed) == len(parts) == result.aggregate_count
+    for pointer, value_type in cell_pointers():
+        expected = sum(get_pointer(p, pointer) for p in parts)
+        actual = get_pointer(result.aggregate, pointer)
+        if value_type == "count":
+            assert actual == expected, pointer
+        else:
+            assert actual == pytest.approx(expected, abs=1e-4), pointer
