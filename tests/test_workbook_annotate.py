@@ -110,3 +110,34 @@ def test_findings_without_a_cell_go_to_the_result_sheet(tmp_path):
     assert annotate_workbook(path, report, out).startswith("已生成标注副本")
     rows = list(openpyxl.load_workbook(out)[RESULT_SHEET].iter_rows(min_row=3, values_only=True))
     assert rows[0][1] == "S.workbook" and "不是report_kit生成的填报模板" in rows[0][3]
+
+
+def test_annotate_on_a_workbook_that_only_calamine_could_open(tmp_path, faulty, monkeypatch):
+    import openpyxl.reader.excel
+
+    def broken(*args, **kwargs):
+        raise KeyError("xl/styles.xml")
+
+    report = check_file(faulty, today=TODAY)
+    monkeypatch.setattr(openpyxl, "load_workbook", broken)
+    monkeypatch.setattr(openpyxl.reader.excel, "load_workbook", broken)
+    out = tmp_path / "批注.xlsx"
+    message = annotate_workbook(faulty, report, out)
+    assert message.startswith("未生成标注副本") and "损坏" in message
+    assert not out.exists()
+
+
+def test_annotate_refuses_a_damaged_workbook_and_an_unwritable_target(tmp_path, faulty):
+    from hostile import rewrite_zip
+
+    damaged = rewrite_zip(
+        faulty, tmp_path / "坏.xlsx", {"xl/worksheets/sheet4.xml": b"<worksheet><sheetData><row"}
+    )
+    result = runner.invoke(main, ["check", str(damaged), "--annotate", str(tmp_path / "批注.xlsx")])
+    assert result.exit_code == 1 and "未生成标注副本" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "批注.xlsx").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    message = annotate_workbook(faulty, check_file(faulty, today=TODAY), blocker / "批注.xlsx")
+    assert message.startswith("未生成标注副本") and "无法写入" in message

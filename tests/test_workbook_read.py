@@ -88,6 +88,7 @@ def test_filled_template_reads_back_exactly(filled, example):
         (" 7 ", 7),
         ("12.0", 12),
         ("\u30008\u3000", 8),
+        ("'15", 15),  # Excel's text marker, stored literally by some programs
     ],
 )
 def test_numbers_are_accepted_silently(tmp_path, filled, typed, expected):
@@ -479,3 +480,17 @@ def test_libreoffice_round_trip(tmp_path, filled, example):
     assert result.submission == example  # the formula came back with LibreOffice's cached value
     report = check_file(resaved, today=TODAY)
     assert report.valid, [f.message for f in report.findings]
+
+
+def test_overwritten_format_cell_is_reported_and_the_template_format_kept(tmp_path, filled, example):
+    path = _edit(filled, tmp_path / "2019.xlsx", {"/format": "2019"})
+    result = read_workbook(path)
+    assert result.submission["format"] == "2021"
+    finding = _only(result.findings, "S.workbook")
+    assert finding.locations[0].cell == WMAP.slots["/format"].address and "2019" in finding.message
+    report = check_file(path, today=TODAY)
+    # one finding at the cell, not dozens about 2019 keys the tables do not have
+    assert [f.rule for f in report.findings] == ["S.workbook"] and not report.valid
+    for typed in (2021, "２０２１", None):
+        clean = read_workbook(_edit(filled, tmp_path / "ok.xlsx", {"/format": typed}))
+        assert clean.findings == [] and clean.submission == example

@@ -287,3 +287,18 @@ def test_template_command_usage_errors(tmp_path):
     result = runner.invoke(main, ["template", "-o", str(tmp_path / "y.xlsx"), "--previous", str(broken)])
     assert result.exit_code == 1 and "上年报告" in result.output
     assert not (tmp_path / "y.xlsx").exists()
+
+
+def test_template_command_refuses_what_it_cannot_write(tmp_path):
+    wrong = runner.invoke(main, ["template", "-o", str(tmp_path / "模板.xls")])
+    assert wrong.exit_code == 2 and ".xlsx" in wrong.output and not (tmp_path / "模板.xls").exists()
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"format": "2019", "year": 2020, "unit": {"name": "某局"}}), encoding="utf-8")
+    refused = runner.invoke(main, ["template", "-o", str(tmp_path / "a.xlsx"), "--fill", str(old)])
+    assert refused.exit_code == 1 and "2019" in refused.output and "Traceback" not in refused.output
+    assert not (tmp_path / "a.xlsx").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    unwritable = runner.invoke(main, ["template", "-o", str(blocker / "a.xlsx")])
+    assert unwritable.exit_code == 1 and "无法写入" in unwritable.output
+    assert unwritable.exception is None or isinstance(unwritable.exception, SystemExit)

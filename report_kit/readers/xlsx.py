@@ -285,6 +285,9 @@ def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
         values[slot.pointer] = value
     if blanks:
         findings.extend(_blank_numbers(path, blanks, values))
+    if str(values.get("/format", wmap.format)).translate(FULLWIDTH).strip() != wmap.format:
+        findings.append(_format_changed(wmap, values["/format"]))
+    values["/format"] = wmap.format  # the tables are those of the template, whatever the cell says
     submission: dict = {"unit": {}}  # so that each missing unit field is reported at its own cell
     for slot, parts in wmap.reading_order:
         if slot.pointer in values:
@@ -333,6 +336,23 @@ def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> lis
         findings.append(_cell_text(slot, problem))
         values[slot.pointer] = formula
     return findings
+
+
+def _format_changed(wmap: WorkbookMap, found: Any) -> Finding:
+    """The locked 格式版本 cell was overwritten: the tables are still the template's."""
+    slot = wmap.slots["/format"]
+    title = load_layout(wmap.format).raw.get("notice", "")
+    return emit(
+        "S.workbook",
+        {
+            "reason": f"{slot.sheet}!{slot.address}“{slot.label}”被改为“{found}”，"
+            f"但本模板的表格是{wmap.format}年版（{title}），数字已按{wmap.format}年版读取。",
+            "how_to_fix": f"请把该单元格改回{wmap.format}；如需按其他格式报告，请使用相应格式的填报方式。",
+        },
+        (_location(slot),),
+        expected=wmap.format,
+        actual=found,
+    )
 
 
 def _location(slot: Slot) -> Location:

@@ -90,6 +90,7 @@ def os_reason(exc: OSError) -> str:
         errno.ENOSPC: "磁盘空间不足",
         errno.EISDIR: "这是一个文件夹",
         errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.EEXIST: "路径中有一段不是文件夹",
     }
     return reasons.get(exc.errno, f"操作系统错误{exc.errno or type(exc).__name__}")
 
