@@ -186,7 +186,7 @@ def test_header_cells_carry_scope_and_tables_scroll_inside_a_labelled_region(pag
     t3 = placed(next(t for t in page.tables if t["id"] == "T3"))
     assert t3[(3, 0)]["attrs"]["scope"] == "row"  # 一、本年新收… heads its row
     assert t3[(0, 3)]["attrs"]["scope"] == "col"  # 申请人情况
-    wraps = [a for t, a in page.tags if t == "div" and a.get("class") == "table-wrap"]
+    wraps = [a for t, a in page.tags if t == "div" and "table-wrap" in a.get("class", "").split()]
     captions = [a["id"] for t, a in page.tags if t == "caption"]
     assert [w["aria-labelledby"] for w in wraps] == captions
     assert all(w["role"] == "region" and w["tabindex"] == "0" for w in wraps)
@@ -254,3 +254,12 @@ def test_every_official_table_has_a_thead_and_table_two_keeps_its_blocks(page_an
     assert [c["attrs"]["scope"] for c in later_blocks] == ["rowgroup"] * 3
     # 表二's first block header is not repeated above another block when printed
     assert "thead.no-repeat { display: table-row-group; }" in html
+
+
+def test_print_layout_numbers_pages_and_keeps_short_tables_whole(page_and_submission):
+    _, html, page = page_and_submission
+    assert "size: A4; margin: 37mm 26mm 35mm 28mm" in html
+    assert html.count('content: "— " counter(page) " —"') == 2  # odd pages right, even pages left
+    wraps = [a["class"].split() for t, a in page.tags if t == "div" and "role" in a]
+    kept = {table["caption"] for table, classes in zip(page.tables, wraps) if "keep" in classes}
+    assert kept == {"表二 主动公开政府信息情况", "表四 政府信息公开行政复议、行政诉讼情况"}

@@ -23,7 +23,10 @@ from report_kit.report_content import ReportContent, Table, TableCell
 _FANGSONG = '"仿宋_GB2312", "仿宋", FangSong, STFangsong, "Noto Serif CJK SC", "Source Han Serif SC", serif'
 _HEITI = '"黑体", SimHei, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 _KAITI = '"楷体_GB2312", "楷体", KaiTi, STKaiti, "AR PL UKai CN", serif'
+_SONGTI = '"宋体", SimSun, "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif'
 _TITLE = '"方正小标宋简体", "华文中宋", STZhongsong, "Noto Serif CJK SC", "Source Han Serif SC", serif'
+
+KEEP_TOGETHER_ROWS = 12  # as the Word writer: shorter tables are never split across pages
 
 # Minimum widths at which a table is still legible; below them the table scrolls.
 _MIN_WIDTH = {"T2": "22em", "T3": "44em", "T4": "46em", "errors": "36em"}
@@ -64,9 +67,15 @@ td {{ font-variant-numeric: tabular-nums; }}
 }}
 @media print {{
   @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
+  @page :right {{ @bottom-right {{ content: "— " counter(page) " —"; font: 14pt {_SONGTI};
+    padding-right: 1em; vertical-align: top; padding-top: 7mm; }} }}
+  @page :left {{ @bottom-left {{ content: "— " counter(page) " —"; font: 14pt {_SONGTI};
+    padding-left: 1em; vertical-align: top; padding-top: 7mm; }} }}
   body {{ background: #fff; font-size: 16pt; line-height: 28.95pt; }}
   main {{ max-width: none; margin: 0; padding: 0; }}
   .table-wrap {{ overflow: visible; }}
+  .table-wrap.keep {{ break-inside: avoid; page-break-inside: avoid; }}
+  caption {{ break-after: avoid; page-break-after: avoid; }}
   table {{ min-width: 0 !important; font-size: 10.5pt; line-height: 1.3; }}
   caption {{ font-size: 14pt; }}
   th {{ background: none; }}
@@ -114,8 +123,10 @@ def _cell(cell: TableCell, in_head: bool) -> str:
 def render_table(table: Table, number: int) -> str:
     """One official (or annex) table; ``number`` makes the caption id unique on the page."""
     caption_id = f"table-{number}"
+    # Short tables (表二, 表四) move to the next printed page whole, as in the Word document.
+    wrap_class = "table-wrap keep" if table.height <= KEEP_TOGETHER_ROWS else "table-wrap"
     out = [
-        f'<div class="table-wrap" role="region" aria-labelledby="{caption_id}" tabindex="0">',
+        f'<div class="{wrap_class}" role="region" aria-labelledby="{caption_id}" tabindex="0">',
         f'<table id="{_text(table.id)}" style="min-width: {_MIN_WIDTH.get(table.id, "30em")}">',
         f'<caption id="{caption_id}">{_text(table.caption)}</caption>',
         "<colgroup>",
