@@ -20,6 +20,7 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em}
 .card{border:1px solid #ccc;border-radius:6px;padding:.8em 1.4em;min-width:7em;text-align:center}
 .card .n{font-size:2.2em;font-weight:bold;display:block}
 .passed .n{color:#2e7d32}.errors .n{color:#c62828}.unreadable .n{color:#6d4c41}.missing .n{color:#ef6c00}
+.late .n{color:#ad1457}
 table{border-collapse:collapse;margin-top:.5em}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:left}
 th{background:#eef3f8;white-space:nowrap}td.num{text-align:right}td.nowrap{white-space:nowrap}
 .s-通过{color:#2e7d32}.s-有错误{color:#c62828}.s-无法读取{color:#6d4c41}
@@ -57,6 +58,7 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
         ("errors", STATUS_ERRORS, counts["errors"]),
         ("unreadable", STATUS_UNREADABLE, counts["unreadable"]),
         ("missing", "未提交", counts["missing"] if result.roster is not None else "—"),
+        ("late", "逾期发布", sum(1 for entry in result.entries if entry["late"])),
     ]
     body = [f"<h1>{_e(year)}政府信息公开工作年度报告批量审核结果</h1>\n"]
     body.append(f"<p>生成日期：{_e(result.generated_on)}；共审核 {counts['files']} 个文件。</p>\n")
@@ -88,6 +90,13 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
         body.append("<h2>名单内未提交的单位</h2>\n<ul>\n")
         body.extend(f"<li>{_e(f['unit'])}</li>\n" for f in result.missing)
         body.append("</ul>\n")
+    troubles = [r for r in result.roster or [] if r["state"] not in ("已提交", "未提交")]
+    if troubles:
+        body.append("<h2>名单核对中的其他问题</h2>\n")
+        trouble_rows = [
+            [_td(r["unit"]), _td(r["state"], "nowrap"), _td("、".join(r["files"]))] for r in troubles
+        ]
+        body.append(_table(["单位名称", "核对结果", "提交文件"], trouble_rows))
     catalogue = load_catalogue()
     top = result.rule_counts()[:15]
     if top:
