@@ -368,3 +368,19 @@ def test_a_file_that_is_not_a_docx_is_a_template_error(tmp_path):
     bad.write_text("not a zip", encoding="utf-8")
     with pytest.raises(TemplateError, match="不是可用的Word文档"):
         open_template(bad)
+
+
+def test_short_tables_are_kept_whole_and_long_ones_keep_their_header_with_the_first_row(built):
+    _, document = built
+    tables = captioned_tables(document)
+
+    def kept(tr) -> bool:
+        paragraphs = tr.findall(f"{qn('w:tc')}/{qn('w:p')}")
+        return all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in paragraphs)
+
+    for table_id in ("T2", "T4"):  # Word moves them to the next page whole
+        rows = tables[table_grid(table_id).title].findall(qn("w:tr"))
+        assert all(kept(tr) for tr in rows), table_id
+    grid = table_grid("T3")
+    rows = tables[grid.title].findall(qn("w:tr"))
+    assert [kept(tr) for tr in rows] == [i < grid.header_rows for i in range(len(rows))]

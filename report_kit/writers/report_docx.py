@@ -72,7 +72,7 @@ BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
 WIDE_TABLE_COLUMNS = 10
 NARROW_CELL_MARGIN = 57  # twips, 1 mm
 NARROW_LABEL = 1200  # twips (≈ 21 mm): group label columns narrower than this break after 「）」
-KEEP_TOGETHER_ROWS = 12  # tables this short move to the next page whole rather than split
+KEEP_TOGETHER_ROWS = 16  # tables this short (表二 14 rows, 表四 4) move to the next page whole
 
 
 class TemplateError(Exception):
@@ -312,7 +312,10 @@ def _table(table: Table, ctx: _Context) -> str:
                 style = left if cell.align == "left" else centre
                 body = _cell_text(cell, style, keep, sum(widths[c : c + span]))
             else:
-                body = f'<w:p><w:pPr><w:pStyle w:val="{centre}"/></w:pPr></w:p>'
+                # a covered slot: empty, but it keeps the row with the next like its neighbours
+                body = (
+                    f'<w:p><w:pPr><w:pStyle w:val="{centre}"/>{"<w:keepNext/>" if keep else ""}</w:pPr></w:p>'
+                )
             out.append(f"<w:tc><w:tcPr>{''.join(tc_pr)}</w:tcPr>{body}</w:tc>")
             c += span
         out.append("</w:tr>")

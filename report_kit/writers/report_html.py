@@ -26,7 +26,7 @@ _KAITI = '"楷体_GB2312", "楷体", KaiTi, STKaiti, "AR PL UKai CN", serif'
 _SONGTI = '"宋体", SimSun, "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif'
 _TITLE = '"方正小标宋简体", "华文中宋", STZhongsong, "Noto Serif CJK SC", "Source Han Serif SC", serif'
 
-KEEP_TOGETHER_ROWS = 12  # as the Word writer: shorter tables are never split across pages
+KEEP_TOGETHER_ROWS = 16  # as the Word writer: 表二 (14 rows) and 表四 are never split across pages
 
 # Minimum widths at which a table is still legible; below them the table scrolls.
 _MIN_WIDTH = {"T2": "22em", "T3": "44em", "T4": "46em", "errors": "36em"}
