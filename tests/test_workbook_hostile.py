@@ -130,3 +130,24 @@ def test_text_output_for_a_hostile_file_is_a_sentence(tmp_path, filled):
     result = runner.invoke(main, ["check", str(path)])
     assert result.exit_code == 1
     assert "F.hostile" in result.output and "未通过" in result.output
+
+
+def test_damaged_part_that_only_openpyxl_reads(tmp_path, filled):
+    """A broken docProps/core.xml: calamine reads the cells, openpyxl (for blanks) cannot."""
+    import openpyxl
+
+    from report_kit.workbook_map import workbook_map
+
+    slot = workbook_map().slots["/applications/received/natural_person"]
+    blank = tmp_path / "blank.xlsx"
+    book = openpyxl.load_workbook(filled)
+    book[slot.sheet][slot.address] = None
+    book.save(blank)
+    path = rewrite_zip(blank, tmp_path / "core.xlsx", {"docProps/core.xml": b"<broken"})
+    data = _check(path)
+    rules = {f["rule"] for f in data["findings"]}
+    assert "F.internal" not in rules and "S.blank_cell" in rules
+    (warning,) = [f for f in data["findings"] if f["rule"] == "S.blank_cell"]
+    assert warning["locations"][0]["cell"] == slot.address
+    annotated = runner.invoke(main, ["check", str(path), "--annotate", str(tmp_path / "批注.xlsx")])
+    assert "Traceback" not in annotated.output and "未生成标注副本" in annotated.output

@@ -301,10 +301,15 @@ def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
 def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> list[Finding]:
     """Blank number cells count as 0 with a warning, unless openpyxl finds a formula there."""
     findings = []
-    formulas = _formulas(path, blanks)
-    results = {}
-    if any(text.startswith("=") for text in formulas.values()):  # rare: read their cached results too
-        results = _formulas(path, [s for s in blanks if (s.sheet, s.row, s.col) in formulas], data_only=True)
+    try:
+        formulas = _formulas(path, blanks)
+        results = {}
+        if any(text.startswith("=") for text in formulas.values()):  # rare: read their cached results too
+            results = _formulas(
+                path, [s for s in blanks if (s.sheet, s.row, s.col) in formulas], data_only=True
+            )
+    except Exception:  # a part calamine never reads is damaged (docProps, styles): blanks stay blanks
+        formulas, results = {}, {}
     for slot in blanks:
         formula = formulas.get((slot.sheet, slot.row, slot.col))
         if formula is None:
