@@ -361,6 +361,7 @@ def build_content(
     )
 
 
+MAX_FILENAME_BYTES = 230  # 255 bytes per name on ext4, less the atomic writer's temporary prefix and suffix
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
@@ -368,7 +369,12 @@ def default_filename(submission: dict, suffix: str = ".docx") -> str:
     """「轮台县市场监督管理局2024年政府信息公开工作年度报告.docx」: the title, safe as a file
     name on Windows, macOS and Linux."""
     name = _UNSAFE_FILENAME.sub("", report_title(submission)).strip(" .") or "政府信息公开工作年度报告"
-    return name + suffix
+    # File systems allow 255 bytes per name: a very long unit name keeps its end (「…年度报告」)
+    # and loses characters from the front of the unit name.
+    budget = MAX_FILENAME_BYTES - len(suffix.encode("utf-8"))
+    while len(name.encode("utf-8")) > budget:
+        name = name[1:]
+    return name.strip(" .") + suffix
 
 
 __all__ = [

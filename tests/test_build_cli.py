@@ -219,3 +219,17 @@ def test_two_outputs_on_one_file_are_refused(tmp_path):
     result = runner.invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--html", str(out)])
     assert result.exit_code == 2
     assert "同一个文件" in result.output and not out.exists()
+
+
+def test_a_very_long_unit_name_still_gives_a_file_name_the_disk_accepts(tmp_path):
+    submission = read_submission(EXAMPLE).submission
+    submission["unit"]["name"] = "轮台县" * 40 + "市场监督管理局"
+    submission["published_on"] = str(submission["published_on"])
+    source = _json(tmp_path / "long.json", submission)
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = runner.invoke(main, ["build", source])
+        assert "Traceback" not in result.output
+        (name,) = os.listdir(".")
+        assert name.endswith("市场监督管理局2024年政府信息公开工作年度报告.docx")
+        assert len(name.encode("utf-8")) <= 230
+        assert docx.Document(name).paragraphs[0].text.startswith("轮台县轮台县")

@@ -131,6 +131,8 @@ _REASONS = {
     errno.ENOTDIR: "路径中有同名文件，不是文件夹",
     errno.ENOSPC: "磁盘空间不足",
     errno.EROFS: "磁盘只读",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.ENOENT: "路径不存在",
 }
 
 
