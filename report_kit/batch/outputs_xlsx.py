@@ -193,6 +193,7 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
         row += grid.height + 2
     for col in range(1, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 12
+    ws.column_dimensions[get_column_letter(width + 2)].width = 24  # the charts' category labels
     _charts(ws, canvas, result, flat, width + 2)
     canvas.flush()
 
@@ -222,6 +223,11 @@ def _bar_chart(ws, canvas: _Canvas, top: int, col: int, headers, rows, title: st
         chart.title = title
         chart.y_axis.title = headers[1]
         chart.legend = None
+        # openpyxl ≥ 3.1 writes axes as deleted unless told otherwise (Excel then hides them);
+        # maxMin lists the categories top-down in table order, as people read them
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.x_axis.scaling.orientation = "maxMin"
         end = top + len(rows)
         chart.add_data(Reference(ws, min_col=col + 1, min_row=top, max_row=end), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=col, min_row=top + 1, max_row=end))
