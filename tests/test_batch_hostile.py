@@ -228,3 +228,18 @@ def test_batch_aggregate_is_the_sum_of_the_passing_parts(tmp_path_factory, parts
             assert actual == expected, pointer
         else:
             assert actual == pytest.approx(expected, abs=1e-4), pointer
+
+
+def test_a_stray_year_is_flagged_even_without_year_option(tmp_path: Path):
+    write_json(tmp_path / "in" / "a.json", submission("甲局"))
+    write_json(tmp_path / "in" / "b.json", submission("乙局"))
+    old = submission("丙局") | {"year": 2023, "published_on": "2024-01-20"}
+    write_json(tmp_path / "in" / "c.json", old)
+    roster = parse_rows([["单位名称"], ["甲局"], ["乙局"], ["丙局"]])
+    result = run_batch(tmp_path / "in", roster=roster, today=TODAY, jobs=1)
+    assert result.year == 2024
+    by_file = {e["file"]: e for e in result.entries}
+    assert [f["rule"] for f in by_file["c.json"]["findings"]] == ["B.year_mismatch"]
+    assert by_file["c.json"]["status"] == "有错误"
+    assert [f["unit"] for f in result.missing] == ["丙局"]  # no 2024 report from 丙局
+    assert result.aggregate_count == 2

@@ -265,7 +265,7 @@ def run_batch(
     entries = [by_file[rel] for _, rel in items]  # exactly one entry per file, in path order
 
     expected = _expected_year(entries, year)
-    _check_year(entries, year)
+    _check_year(entries, expected)  # the inferred year too: a stray year is never silently ignored
     roster_rows, missing = _check_roster_and_duplicates(entries, roster, expected)
     if after_validation is not None:
         after_validation(entries, {rel: path for path, rel in items})
