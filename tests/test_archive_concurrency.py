@@ -54,3 +54,43 @@ def test_two_writers_at_once_both_land(tmp_path):
     connection.close()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".new")]
     assert leftovers == []
+
+
+def test_two_cli_processes_at_once_never_corrupt_the_archive(tmp_path):
+    """``report-kit archive add`` and ``report-kit batch --archive`` started together."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "轮台县市场监督管理局-2024.json"
+    base = json.loads(example.read_text(encoding="utf-8"))
+    base["unit"].pop("code")
+    folders = []
+    for writer in (0, 1):
+        folder = tmp_path / f"w{writer}"
+        folder.mkdir()
+        for index in range(6):
+            submission = copy.deepcopy(base)
+            submission["unit"]["name"] = f"测试县第{index}局"
+            submission["text"]["problems"] += f"（第{writer}稿）"
+            (folder / f"{index}.json").write_text(
+                json.dumps(submission, ensure_ascii=False), encoding="utf-8"
+            )
+        folders.append(folder)
+    db = tmp_path / "年报库.sqlite"
+    commands = [
+        [sys.executable, "-m", "report_kit", "archive", "add", str(folders[0]), "--archive", str(db)],
+        [sys.executable, "-m", "report_kit", "batch", str(folders[1]), "-o", str(tmp_path / "审核")]
+        + ["--archive", str(db), "--today", "2025-06-01"],
+    ]
+    processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert processes[0].returncode == 0, outputs[0][1].decode()
+    assert processes[1].returncode == 0, outputs[1][1].decode()
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = connection.execute(
+        "SELECT unit_name, count(*), sum(current) FROM reports GROUP BY unit_id"
+    ).fetchall()
+    connection.close()
+    assert len(rows) == 6 and all(count == 2 and current == 1 for _, count, current in rows), rows
