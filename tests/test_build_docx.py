@@ -383,4 +383,28 @@ def test_short_tables_are_kept_whole_and_long_ones_keep_their_header_with_the_fi
         assert all(kept(tr) for tr in rows), table_id
     grid = table_grid("T3")
     rows = tables[grid.title].findall(qn("w:tr"))
-    assert [kept(tr) for tr in rows] == [i < grid.header_rows for i in range(len(rows))]
+    label = {cell.text: cell for cell in grid.cells if cell.kind == "label"}
+    results, withheld = label["三、本年度办理结果"], label["（三）不予公开"]
+    # 表三 may break after its header and first rows, never inside a group of outcomes …
+    expected = set(range(grid.header_rows)) | set(range(withheld.row, withheld.row + withheld.rowspan - 1))
+    # … and never before the vertical 「三、本年度办理结果」 has a row per character
+    expected |= set(range(results.row, results.row + len(results.text) - 1))
+    for group in ("（四）无法提供", "（五）不予处理", "（六）其他处理"):
+        expected |= set(range(label[group].row, label[group].row + label[group].rowspan - 1))
+    assert {i for i, tr in enumerate(rows) if kept(tr)} == expected
+    assert not kept(rows[grid.header_rows + 1]), "the table may break after 「二、上年结转」"
+
+
+def test_one_character_wide_group_label_is_vertical_text(built):
+    _, document = built
+    grid = table_grid("T3")
+    drawn = docx_table(captioned_tables(document)[grid.title])
+    vertical = {
+        key: cell["text"]
+        for key, cell in drawn.items()
+        if cell["tc"].find(f"{qn('w:tcPr')}/{qn('w:textDirection')}") is not None
+    }
+    (results,) = (c for c in grid.cells if c.text == "三、本年度办理结果")
+    assert vertical == {(results.row, results.col): "三、本年度办理结果"}
+    direction = drawn[(results.row, results.col)]["tc"].find(f"{qn('w:tcPr')}/{qn('w:textDirection')}")
+    assert direction.get(qn("w:val")) == "tbRl"  # upright characters, top to bottom

@@ -71,7 +71,9 @@ TWIPS_PER_MM = 1440 / 25.4
 BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
 WIDE_TABLE_COLUMNS = 10
 NARROW_CELL_MARGIN = 57  # twips, 1 mm
+VERTICAL_LABEL = 600  # twips (≈ 10.6 mm): a multi-row label this narrow is set vertically
 NARROW_LABEL = 1200  # twips (≈ 21 mm): group label columns narrower than this break after 「）」
+KEEP_GROUP_ROWS = 8  # rows of a merged group label (表三 （三）–（六）) kept on one page
 KEEP_TOGETHER_ROWS = 16  # tables this short (表二 14 rows, 表四 4) move to the next page whole
 
 
@@ -249,6 +251,13 @@ def _cell_margins(table: Table) -> str:
     )
 
 
+def _vertical(cell: TableCell, width: int) -> bool:
+    """A group label in a column one character wide (「三、本年度办理结果」 beside 22 rows of
+    表三) is set as one line of vertical text (upright characters, top to bottom): a line is
+    never cut by a page break, while nine one-character lines would be split between pages."""
+    return cell.kind == "label" and cell.rowspan > 1 and width < VERTICAL_LABEL
+
+
 def _cell_text(cell: TableCell, style_id: str, keep: bool, width: int) -> str:
     """A cell paragraph. A group label in a narrow column (「（三）不予公开」 over eight rows of
     表三) breaks after its enumerator, so the enumerator stays whole on the first line."""
@@ -288,10 +297,22 @@ def _table(table: Table, ctx: _Context) -> str:
         for r in range(cell.row, cell.row + cell.rowspan):
             owner[(r, cell.col)] = cell
     keep_all = table.height <= KEEP_TOGETHER_ROWS
+    # A long table may break, but not inside a small group (「（三）不予公开」 and its eight
+    # rows): the group label would stay on one page and its last rows go to the next.
+    # A vertical label (「三、本年度办理结果」) keeps one row per character with it, so the page
+    # break leaves it room for its whole line.
+    in_group = set()
+    for cell in table.cells:
+        if cell.kind != "label" or cell.rowspan < 2:
+            continue
+        if cell.rowspan <= KEEP_GROUP_ROWS:
+            in_group.update(range(cell.row, cell.row + cell.rowspan - 1))
+        elif _vertical(cell, sum(widths[cell.col : cell.col + cell.colspan])):
+            in_group.update(range(cell.row, cell.row + min(len(cell.text), cell.rowspan) - 1))
     centre, left = ctx.style("Table Text"), ctx.style("Table Text Left")
     for r in range(table.height):
         header = r < table.head_rows
-        keep = keep_all or header
+        keep = keep_all or header or r in in_group
         tr_pr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         out.append(f"<w:tr><w:trPr>{tr_pr}</w:trPr>")
         c = 0
@@ -307,6 +328,8 @@ def _table(table: Table, ctx: _Context) -> str:
                 tc_pr.append(f'<w:gridSpan w:val="{span}"/>')
             if cell.rowspan > 1:
                 tc_pr.append('<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>")
+            if _vertical(cell, sum(widths[c : c + span])):
+                tc_pr.append('<w:textDirection w:val="tbRl"/>')
             tc_pr.append('<w:vAlign w:val="center"/>')
             if cell.row == r:
                 style = left if cell.align == "left" else centre
