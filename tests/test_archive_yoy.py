@@ -367,3 +367,27 @@ def test_archive_add_stores_the_cross_year_findings(tmp_path):
     with Archive(db, create=False) as store:
         row = store.rows(year=2024)[0]
     assert [f["rule"] for f in json.loads(row["findings"])] == ["H.in_force"]
+
+
+def test_alias_table_file_registers_renamings(tmp_path):
+    db = tmp_path / "年报库.sqlite"
+    old = load(Y2023)
+    old["unit"] = {"name": "轮台县工商行政管理局", "kind": "department", "level": "county"}
+    run("archive", "add", dump(tmp_path / "old.json", old), "--archive", db)
+    table = tmp_path / "更名对照表.csv"
+    table.write_text(
+        "序号,旧名称,新名称\n1,轮台县工商行政管理局,轮台县市场监督管理局\n2,没有的局,也没有的局\n",
+        encoding="utf-8",
+    )
+    result = run("archive", "alias", "--file", table, "--archive", db)
+    assert result.exit_code == 1  # the second row names no archived unit
+    assert "已登记1行" in result.output and "没有的局" in result.output
+    listing = run("archive", "alias", "--archive", db)
+    assert "轮台县工商行政管理局" in listing.output and "轮台县市场监督管理局" in listing.output
+    renamed = load(Y2024)
+    renamed["unit"].pop("code")
+    result = run("history", "轮台县市场监督管理局", "--archive", db, "--format", "json")
+    assert [y["year"] for y in json.loads(result.output)["years"]] == [2023]
+    path = dump(tmp_path / "new.json", renamed)
+    result = run("check", path, "--archive", db, "--today", TODAY, "--format", "json")
+    assert "H.no_previous" not in history_rules(result)

@@ -91,6 +91,21 @@ def inspect(path: Path) -> int:
             f"“{path}”是其他程序的SQLite数据库，不是report_kit的年报库。为防止误删数据，本程序不会改动它；"
             "请用 --archive 指定正确的年报库，或换一个文件名新建。"
         )
+    sidecars = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    existed = [side.exists() for side in sidecars]
+    try:
+        return _inspect_open(path)
+    except ArchiveError:
+        # A damaged archive in WAL mode: the read-only connection may have made -wal/-shm
+        # files beside it; remove those we made, so the refused file is left as it was found.
+        for side, was_there in zip(sidecars, existed):
+            if not was_there:
+                with contextlib.suppress(OSError):
+                    side.unlink()
+        raise
+
+
+def _inspect_open(path: Path) -> int:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)

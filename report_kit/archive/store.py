@@ -135,18 +135,25 @@ class Archive:
                 target = old_id
             else:
                 target = old_id if old_id is not None else new_id
-            for name in (old, new):
-                if self._unit_key_owner(name) != target:
-                    db.execute(
-                        "INSERT OR REPLACE INTO aliases (name_key, name, unit_id, added_at) VALUES (?, ?, ?, ?)",
-                        (name_key(name), name, target, _now()),
-                    )
+            for name in (old, new):  # both names, so that the table lists every renaming
+                db.execute(
+                    "INSERT OR REPLACE INTO aliases (name_key, name, unit_id, added_at) VALUES (?, ?, ?, ?)",
+                    (name_key(name), name, target, _now()),
+                )
             db.execute("UPDATE units SET name = ? WHERE id = ?", (new, target))
         return f"已登记：“{old}”更名为“{new}”，两个名称的报告按同一单位跨年度核对。"
 
-    def _unit_key_owner(self, name: str) -> int | None:
-        row = self.connection.execute("SELECT id FROM units WHERE name_key = ?", (name_key(name),)).fetchone()
-        return row["id"] if row else None
+    def aliases(self) -> list[list[str]]:
+        """The alias table: [name, the unit's current name, added at], by unit then name."""
+        rows = self.connection.execute(
+            "SELECT a.name, u.name AS unit_name, a.added_at FROM aliases a JOIN units u ON u.id = a.unit_id "
+            "ORDER BY u.name, a.added_at, a.name"
+        ).fetchall()
+        return [
+            [row["name"], row["unit_name"], row["added_at"]]
+            for row in rows
+            if row["name"] != row["unit_name"]
+        ]
 
     # --- reports -----------------------------------------------------------------------
 

@@ -182,12 +182,50 @@ def export(fmt, output, year, unit, all_versions, archive_path):
 
 
 @archive.command("alias")
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option(
+    "--file",
+    "table",
+    type=click.Path(),
+    help="更名对照表（.csv 或 .xlsx）：第一行为表头，含“旧名称”“新名称”两列，每行一个更名的单位。",
+)
 @archive_option()
-def alias(old, new, archive_path):
-    """登记单位更名（机构改革）：旧名称与新名称的报告按同一单位跨年度核对。"""
+def alias(old, new, table, archive_path):
+    """登记单位更名（机构改革）：旧名称与新名称的报告按同一单位跨年度核对。
+
+    report-kit archive alias 旧名称 新名称；或 --file 更名对照表.csv 一次登记多个；不带参数时列出已登记的更名。
+    """
+    if (old is None) != (new is None) or (old is not None and table):
+        raise click.UsageError("请给出“旧名称 新名称”两个参数，或用 --file 指定更名对照表（二者选一）。")
     with open_archive(archive_path, create=False) as store:
+        if table:
+            from report_kit.archive.aliases import AliasTableError, read_alias_table
+
+            try:
+                pairs = read_alias_table(table)
+            except AliasTableError as exc:
+                raise click.BadParameter(str(exc), param_hint="--file") from None
+            from report_kit.archive import ArchiveError
+
+            failed = 0
+            for before, after in pairs:
+                try:
+                    click.echo(store.alias(before, after))
+                except ArchiveError as exc:
+                    click.echo(f"“{before}”→“{after}”未登记：{exc}", err=True)
+                    failed += 1
+            click.echo(f"更名对照表共{len(pairs)}行，已登记{len(pairs) - failed}行。")
+            raise SystemExit(1 if failed else 0)
+        if old is None:
+            from report_kit.archive.table import render_table
+
+            rows = store.aliases()
+            if not rows:
+                click.echo("年报库中没有登记过单位更名。")
+                return
+            click.echo(render_table(["名称", "对应单位（现名称）", "登记时间（UTC）"], rows), nl=False)
+            return
         click.echo(store.alias(old, new))
 
 
