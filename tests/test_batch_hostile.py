@@ -243,3 +243,28 @@ def test_a_stray_year_is_flagged_even_without_year_option(tmp_path: Path):
     assert by_file["c.json"]["status"] == "有错误"
     assert [f["unit"] for f in result.missing] == ["丙局"]  # no 2024 report from 丙局
     assert result.aggregate_count == 2
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs fork to monkeypatch inside workers")
+def test_a_file_that_hangs_is_stopped_and_reported(tmp_path: Path, monkeypatch):
+    import time
+
+    from report_kit import check as check_module
+
+    for i in range(40):
+        write_json(tmp_path / "in" / f"{i:02d}.json", submission(f"单位{i}"))
+    real = check_module.check_file
+
+    def hangs(path, **kwargs):
+        if str(path).endswith("13.json"):
+            time.sleep(3600)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(check_module, "check_file", hangs)
+    started = time.monotonic()
+    result = run_batch(tmp_path / "in", today=TODAY, jobs=2, pool_threshold=0, timeout=1.5)
+    assert time.monotonic() - started < 60
+    assert [e["file"] for e in result.entries] == [f"{i:02d}.json" for i in range(40)]
+    stuck = [e for e in result.entries if e["status"] != "通过"]
+    assert [e["file"] for e in stuck] == ["13.json"]
+    assert stuck[0]["findings"][0]["rule"] == "F.internal" and "1.5秒" in stuck[0]["findings"][0]["message"]

@@ -11,6 +11,7 @@ pool would dominate and ``validate_one`` already turns exceptions into findings.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 from collections.abc import Callable, Iterator
@@ -21,6 +22,10 @@ from typing import Any
 from report_kit.batch.worker import failed_entry, validate_chunk, validate_one
 
 POOL_THRESHOLD = 20
+# A file takes milliseconds; a pool in which no chunk has finished for this long is stuck on a
+# file that hangs (rather than crashes). Its workers are killed and the files re-run, down to
+# one file per process, where the file that hangs is stopped after this long and reported.
+FILE_TIMEOUT = 120.0
 TARGET_CHUNKS_PER_WORKER = 16
 MAX_CHUNK = 32
 
@@ -46,18 +51,32 @@ def _chunks(items: list[Item], size: int) -> Iterator[list[Item]]:
         yield items[start : start + size]
 
 
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, AttributeError):  # already gone
+            process.kill()
+
+
 def _pool_round(
-    items: list[Item], jobs: int, size: int, today, deadline, on_result: Callable[[dict], None]
-) -> list[Item]:
-    """Run ``items`` in one pool; return the items whose results were lost to a broken pool."""
+    items: list[Item],
+    jobs: int,
+    size: int,
+    today,
+    deadline,
+    on_result: Callable[[dict], None],
+    timeout: float = FILE_TIMEOUT,
+) -> tuple[list[Item], list[Item]]:
+    """Run ``items`` in one pool. Returns ``(suspects, not_started)``: the items whose results
+    were lost when the pool broke (a worker died) or got stuck (no chunk finished within
+    ``timeout`` × chunk size seconds), and the items never handed to a worker."""
     pending_chunks = list(_chunks(items, size))
-    lost: list[Item] = []
+    suspects: list[Item] = []
     in_flight: dict[Any, list[Item]] = {}
     limit = jobs * 3  # bounded queue: results are consumed as they come, memory stays flat
     try:
         executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
     except (OSError, ValueError):
-        return items
+        return list(items), []
     broken = False
     with executor:
         while (pending_chunks or in_flight) and not broken:
@@ -66,16 +85,22 @@ def _pool_round(
                 try:
                     in_flight[executor.submit(validate_chunk, chunk, today, deadline)] = chunk
                 except (BrokenProcessPool, RuntimeError):
-                    lost.extend(chunk)
+                    suspects.extend(chunk)
                     broken = True
                     break
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED) if in_flight else (set(), set())
+            if broken or not in_flight:
+                continue
+            done, _ = wait(in_flight, timeout=timeout * size, return_when=FIRST_COMPLETED)
+            if not done:  # stuck: a file hangs rather than crashes; stop the workers
+                _kill_workers(executor)
+                broken = True
+                break
             for future in done:
                 chunk = in_flight.pop(future)
                 try:
                     results = future.result()
                 except BrokenProcessPool:
-                    lost.extend(chunk)
+                    suspects.extend(chunk)
                     broken = True
                     continue
                 except Exception as exc:  # e.g. a result that cannot be pickled
@@ -85,17 +110,19 @@ def _pool_round(
                 for entry in results:
                     on_result(entry)
         if broken:
+            _kill_workers(executor)
             for future, chunk in in_flight.items():
                 try:
-                    for entry in future.result():
-                        on_result(entry)
-                except Exception:
-                    lost.extend(chunk)
-            for chunk in pending_chunks:
-                lost.extend(chunk)
+                    results = future.result(timeout=timeout)
+                except Exception:  # BrokenProcessPool, TimeoutError, CancelledError
+                    suspects.extend(chunk)
+                    continue
+                for entry in results:
+                    on_result(entry)
             executor.shutdown(wait=True, cancel_futures=True)
-    lost.sort(key=lambda item: item[1])
-    return lost
+    not_started = [item for chunk in pending_chunks for item in chunk]
+    suspects.sort(key=lambda item: item[1])
+    return suspects, not_started
 
 
 def _isolated_child(connection, path: str, rel: str, today, deadline) -> None:
@@ -105,24 +132,37 @@ def _isolated_child(connection, path: str, rel: str, today, deadline) -> None:
         connection.close()
 
 
-def run_isolated(item: Item, today, deadline) -> dict:
-    """Validate one file in its own process; a death becomes that file's finding."""
+def run_isolated(item: Item, today, deadline, timeout: float = FILE_TIMEOUT) -> dict:
+    """Validate one file in its own process; a death or a hang becomes that file's finding."""
     path, rel = item
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_isolated_child, args=(sender, path, rel, today, deadline))
-    process.start()
+    try:
+        process.start()
+    except OSError:  # no process can be started (resource limits): validate here instead
+        sender.close()
+        receiver.close()
+        return validate_one(path, rel, today, deadline)
     sender.close()
     entry = None
+    timed_out = False
     try:
-        if receiver.poll(None):
+        if receiver.poll(timeout):
             entry = receiver.recv()
+        else:
+            timed_out = True
     except (EOFError, OSError):
         entry = None
+    if timed_out:
+        process.kill()
     process.join()
     receiver.close()
     if entry is None:
-        reason = f"校验进程意外退出（退出码 {process.exitcode}）"
+        if timed_out:
+            reason = f"校验超过{timeout:g}秒仍未完成，已中止（文件可能含有异常内容）"
+        else:
+            reason = f"校验进程意外退出（退出码 {process.exitcode}）"
         return failed_entry(rel, "F.internal", reason)
     return entry
 
@@ -135,6 +175,7 @@ def execute(
     deadline: dt.date | None,
     on_result: Callable[[dict], None],
     pool_threshold: int = POOL_THRESHOLD,
+    timeout: float = FILE_TIMEOUT,
 ) -> None:
     """Validate every item exactly once, reporting each entry through ``on_result``."""
     if jobs <= 1 or len(items) < pool_threshold:
@@ -143,8 +184,14 @@ def execute(
         return
     _warm()
     size = max(1, min(MAX_CHUNK, len(items) // (jobs * TARGET_CHUNKS_PER_WORKER)))
-    remaining = _pool_round(items, jobs, size, today, deadline, on_result)
-    if remaining and size > 1:
-        remaining = _pool_round(remaining, jobs, 1, today, deadline, on_result)
-    for item in remaining:
-        on_result(run_isolated(item, today, deadline))
+    remaining = items
+    while remaining:
+        suspects, not_started = _pool_round(remaining, jobs, size, today, deadline, on_result, timeout)
+        if size > 1:
+            # a chunk was lost: re-run everything not done one file per task, so that the
+            # next break can only be blamed on the files that were actually running
+            remaining, size = sorted(suspects + not_started, key=lambda item: item[1]), 1
+            continue
+        for item in suspects:  # each alone, where a death or a hang is that file's own
+            on_result(run_isolated(item, today, deadline, timeout))
+        remaining = not_started

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from report_kit.batch.aggregate import Aggregator, cell_pointers
 from report_kit.batch.clean import display_path
 from report_kit.batch.discover import discover
-from report_kit.batch.execute import POOL_THRESHOLD, execute
+from report_kit.batch.execute import FILE_TIMEOUT, POOL_THRESHOLD, execute
 from report_kit.batch.progress import Progress
 from report_kit.batch.roster import RosterIndex, RosterUnit, normalise_name
 from report_kit.catalogue import emit
@@ -235,6 +235,7 @@ def run_batch(
     exclude: str | os.PathLike | None = None,
     progress: TextIO | None = None,
     pool_threshold: int = POOL_THRESHOLD,
+    timeout: float = FILE_TIMEOUT,
     after_validation: Callable[[list[dict], dict[str, str]], None] | None = None,
 ) -> BatchResult:
     """``after_validation(entries, paths)`` (``paths``: entry file → path on disk) runs once the
@@ -259,6 +260,7 @@ def run_batch(
         deadline=deadline,
         on_result=collect,
         pool_threshold=pool_threshold,
+        timeout=timeout,
     )
     if bar is not None:
         bar.close()
