@@ -482,6 +482,46 @@ def test_libreoffice_round_trip(tmp_path, filled, example):
     assert report.valid, [f.message for f in report.findings]
 
 
+@pytest.mark.skipif(
+    _soffice() is None, reason="LibreOffice (soffice) is not installed; see test_workbook_fixtures.py"
+)
+def test_libreoffice_round_trip_keeps_every_problem_at_its_cell(tmp_path, filled):
+    typed = {
+        "/applications/received/natural_person": "12件",
+        "/applications/carried_over/natural_person": "—",
+        "/reviews/reconsideration/upheld": None,
+        "/applications/received/commercial": "=1/0",
+    }
+    source = _edit(filled, tmp_path / "source.xlsx", typed)
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            _soffice(),
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    report = check_file(out / "source.xlsx", today=TODAY)
+    cells = {
+        (f.rule, f.locations[0].cell) for f in report.findings if f.rule in ("S.cell_text", "S.blank_cell")
+    }
+    expected = {
+        ("S.blank_cell" if value is None else "S.cell_text", WMAP.slots[pointer].address)
+        for pointer, value in typed.items()
+    }
+    assert cells == expected
+    (error_value,) = [f for f in report.findings if f.actual == "=1/0"]
+    assert "#DIV/0!" in error_value.message
+
+
 def test_overwritten_format_cell_is_reported_and_the_template_format_kept(tmp_path, filled, example):
     path = _edit(filled, tmp_path / "2019.xlsx", {"/format": "2019"})
     result = read_workbook(path)
