@@ -26,7 +26,7 @@ from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING, resolve
 from report_kit.settings import CURRENT_FORMAT, FORMATS, SEVERITY_LABELS
 
-LAW = "《中华人民共和国政府信息公开条例》"
+LAW = "《中华人民共和国政府信息公开条例》"  # fallback; the layout names the law (``law``)
 DRAFT_MARK = "草稿 · 未通过校验"
 ANNEX_HEADING = "附件：校验错误清单"
 ANNEX_CAPTION = "校验错误清单"
@@ -203,7 +203,7 @@ def preamble(submission: dict, layout: Layout) -> str:
     period = f"{year}年1月1日至12月31日" if year is not None else f"{YEAR_PLACEHOLDER}1月1日至12月31日"
     where = unit_name(submission) or "本单位"
     return (
-        f"本报告依据{LAW}和《{layout.raw['title']}》（{layout.raw['notice']}）编制。"
+        f"本报告依据{layout.raw.get('law', LAW)}和《{layout.raw['title']}》（{layout.raw['notice']}）编制。"
         f"报告中所列数据的统计期限为{period}。"
         f"本报告电子版可在{where}政府信息公开专栏查阅。"
     )

@@ -124,7 +124,7 @@ def test_title_preamble_and_signature(built):
     assert paragraphs_in(document, "Title") == ["轮台县市场监督管理局2024年政府信息公开工作年度报告"]
     (preamble,) = paragraphs_in(document, "Preamble")
     assert "《中华人民共和国政府信息公开条例》" in preamble
-    assert LAYOUT.raw["notice"] in preamble
+    assert LAYOUT.raw["notice"] in preamble and LAYOUT.raw["law"] in preamble
     assert "统计期限为2024年1月1日至12月31日" in preamble
     assert "政府信息公开专栏查阅" in preamble
     assert paragraphs_in(document, "Signature") == ["轮台县市场监督管理局", "2025年1月20日"]
