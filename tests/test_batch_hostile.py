@@ -268,3 +268,27 @@ def test_a_file_that_hangs_is_stopped_and_reported(tmp_path: Path, monkeypatch):
     stuck = [e for e in result.entries if e["status"] != "通过"]
     assert [e["file"] for e in stuck] == ["13.json"]
     assert stuck[0]["findings"][0]["rule"] == "F.internal" and "1.5秒" in stuck[0]["findings"][0]["message"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs fork to monkeypatch inside workers")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_dying_file_in_a_small_batch_does_not_kill_the_batch(tmp_path: Path, monkeypatch, jobs):
+    from report_kit import check as check_module
+
+    for name in ("a", "b", "c"):
+        write_json(tmp_path / "in" / f"{name}.json", submission(f"单位{name}"))
+    real = check_module.check_file
+
+    def deadly(path, **kwargs):
+        if str(path).endswith("b.json"):
+            os._exit(9)
+        if str(path).endswith("c.json"):
+            raise SystemExit(3)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(check_module, "check_file", deadly)
+    result = run_batch(tmp_path / "in", today=TODAY, jobs=jobs)  # default threshold, --jobs as given
+    statuses = [(e["file"], e["status"]) for e in result.entries]
+    assert statuses == [("a.json", "通过"), ("b.json", "无法读取"), ("c.json", "无法读取")]
+    assert "退出码 9" in result.entries[1]["findings"][0]["message"]
+    assert "SystemExit" in result.entries[2]["findings"][0]["message"]

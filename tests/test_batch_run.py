@@ -224,7 +224,7 @@ def test_a_dying_worker_loses_no_file(tmp_path: Path, monkeypatch):
 
 
 def test_pool_and_in_process_give_the_same_result(folder: Path):
-    one = run_batch(folder, today=TODAY, jobs=1)
+    one = run_batch(folder, today=TODAY, jobs=1, pool_threshold=10**9)  # in-process
     two = run_batch(folder, today=TODAY, jobs=2, pool_threshold=0)
     assert one.entries == two.entries and one.aggregate == two.aggregate
 

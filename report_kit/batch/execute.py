@@ -4,9 +4,10 @@ Round one uses a process pool with chunks of files. If a worker dies (segfault, 
 the OOM killer), the pool breaks: files whose results did not come back are re-run in a
 fresh pool one file per task, and whatever breaks that pool too is run one file per
 short-lived process, where a death can be attributed to exactly one file. Such a file gets an
-``F.internal`` finding. The orchestrating process itself never runs untrusted reading except
-in small batches (below ``POOL_THRESHOLD`` files, or ``--jobs 1``), where start-up cost of a
-pool would dominate and ``validate_one`` already turns exceptions into findings.
+``F.internal`` finding; so does a file that hangs (no result within ``FILE_TIMEOUT``). Where
+``fork`` exists the orchestrating process never reads an untrusted file itself, not even
+with ``--jobs 1``; with ``spawn`` only small batches (below ``POOL_THRESHOLD``) and
+``--jobs 1`` run in-process, where ``validate_one`` still turns exceptions into findings.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from typing import Any
 
 from report_kit.batch.worker import failed_entry, validate_chunk, validate_one
 
-POOL_THRESHOLD = 20
+FORK = "fork" in multiprocessing.get_all_start_methods()
+# With fork a pool costs milliseconds, so every batch — one file, or --jobs 1 — runs in worker
+# processes, where a crash (segfault, os._exit) or a hang cannot take the batch down. With
+# spawn (Windows, macOS) each worker re-imports report_kit (~1 s): small batches run here.
+POOL_THRESHOLD = 1 if FORK else 20
 # A file takes milliseconds; a pool in which no chunk has finished for this long is stuck on a
 # file that hangs (rather than crashes). Its workers are killed and the files re-run, down to
 # one file per process, where the file that hangs is stopped after this long and reported.
@@ -103,7 +108,9 @@ def _pool_round(
                     suspects.extend(chunk)
                     broken = True
                     continue
-                except Exception as exc:  # e.g. a result that cannot be pickled
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # a result that cannot be pickled, SystemExit …
                     for _, rel in chunk:
                         on_result(failed_entry(rel, "F.internal", f"{type(exc).__name__}: {exc}"))
                     continue
@@ -178,10 +185,11 @@ def execute(
     timeout: float = FILE_TIMEOUT,
 ) -> None:
     """Validate every item exactly once, reporting each entry through ``on_result``."""
-    if jobs <= 1 or len(items) < pool_threshold:
+    if len(items) < pool_threshold or (jobs <= 1 and not FORK):
         for path, rel in items:
             on_result(validate_one(path, rel, today, deadline))
         return
+    jobs = max(1, min(jobs, len(items)))
     _warm()
     size = max(1, min(MAX_CHUNK, len(items) // (jobs * TARGET_CHUNKS_PER_WORKER)))
     remaining = items

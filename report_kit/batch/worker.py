@@ -97,7 +97,9 @@ def validate_one(path: str, rel: str, today: dt.date | None, deadline: dt.date |
     try:
         report = check_module.check_file(path, today=today, deadline=deadline)
         return entry_of(report, rel)
-    except Exception as exc:  # one file's crash must never stop the batch
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # one file's crash (even SystemExit) must never stop the batch
         return failed_entry(rel, "F.internal", f"{type(exc).__name__}: {exc}")
 
 
