@@ -233,3 +233,25 @@ def test_a_very_long_unit_name_still_gives_a_file_name_the_disk_accepts(tmp_path
         assert name.endswith("市场监督管理局2024年政府信息公开工作年度报告.docx")
         assert len(name.encode("utf-8")) <= 230
         assert docx.Document(name).paragraphs[0].text.startswith("轮台县轮台县")
+
+
+def test_a_word_template_dotx_is_accepted_and_the_report_is_a_document(tmp_path):
+    import zipfile
+
+    from report_kit.writers.report_docx import builtin_template
+
+    dotx = tmp_path / "公文模板.dotx"
+    with zipfile.ZipFile(builtin_template()) as source, zipfile.ZipFile(dotx, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(item, data)
+    before = dotx.read_bytes()
+    out = tmp_path / "r.docx"
+    result = runner.invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--template", str(dotx)])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(out))
+    assert document.part.content_type.endswith("document.main+xml")
+    assert document.paragraphs[0].text == DEFAULT_NAME.removesuffix(".docx")
+    assert dotx.read_bytes() == before, "the template is an input: never modified"

@@ -92,15 +92,40 @@ def _template_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
+_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _as_document(data: bytes) -> bytes:
+    """A Word template (.dotx) is a .docx whose main part has the template content type:
+    rewrite that one entry so python-docx opens it (the report is saved as a document)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        types = source.read("[Content_Types].xml")
+        if _TEMPLATE_TYPE not in types:
+            return data
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    content = content.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
+                target.writestr(item, content)
+    return buffer.getvalue()
+
+
 def _open(path: str | os.PathLike) -> Document:
     try:
-        data = (
-            _template_bytes(os.fspath(path)) if Path(path) == builtin_template() else Path(path).read_bytes()
-        )
+        if Path(path) == builtin_template():
+            data = _template_bytes(os.fspath(path))
+        else:
+            data = _as_document(Path(path).read_bytes())
         return docx.Document(io.BytesIO(data))
-    except (OSError, PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except OSError as exc:
+        raise TemplateError(f"无法读取模板“{path}”：{exc.strerror or exc}。") from None
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise TemplateError(
-            f"模板“{path}”不是可用的Word文档（.docx）：{exc}。请用Word或WPS另存为.docx后重试。"
+            f"模板“{path}”不是可用的Word文档（.docx或.dotx；.doc、.wps和启用宏的.docm不行）。"
+            "请用Word或WPS另存为.docx后重试。"
         ) from None
     except Exception as exc:  # lxml and zip errors of a damaged file
         raise TemplateError(f"模板“{path}”已损坏，无法打开：{type(exc).__name__}: {exc}") from None
