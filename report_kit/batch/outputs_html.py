@@ -147,7 +147,7 @@ def render_unit(row: dict, findings: list[dict]) -> str:
             [
                 _td(f["severity_label"]),
                 _td(f["rule"]),
-                _td(f["address"] or f["pointer"]),
+                _td(f["address"] or f["pointer"], "nowrap"),
                 _td(f["label"]),
                 _td(f["message"]),
                 _td(f["suggestion"]),
