@@ -408,3 +408,19 @@ def test_one_character_wide_group_label_is_vertical_text(built):
     assert vertical == {(results.row, results.col): "三、本年度办理结果"}
     direction = drawn[(results.row, results.col)]["tc"].find(f"{qn('w:tcPr')}/{qn('w:textDirection')}")
     assert direction.get(qn("w:val")) == "tbRl"  # upright characters, top to bottom
+
+
+def test_draft_mark_joins_a_house_letterhead_in_the_header(tmp_path):
+    from report_kit.check import check_file
+
+    house = docx.Document(str(builtin_template()))
+    house.sections[0].header.is_linked_to_previous = False
+    house.sections[0].header.paragraphs[0].text = "轮台县人民政府办公室"
+    template = tmp_path / "house.docx"
+    house.save(str(template))
+    report = check_file(ROOT / "examples" / "invalid" / "01-balance.yaml")
+    content = build_content(report.submission, findings=report.findings, draft=True)
+    header = reopen(content, template).sections[0].header
+    assert [p.text for p in header.paragraphs] == [DRAFT_MARK, "轮台县人民政府办公室"]
+    valid = reopen(build_content(example()), template).sections[0].header
+    assert [p.text for p in valid.paragraphs] == ["轮台县人民政府办公室"]

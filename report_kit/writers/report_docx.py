@@ -430,9 +430,18 @@ def _mark_headers(document: Document, ctx: _Context, text: str) -> None:
         for header in headers:
             header.is_linked_to_previous = False
             element = header._element
+            # a house template's letterhead stays; only empty paragraphs make room for the mark
             for child in list(element):
-                element.remove(child)
-            element.append(parse_xml(_header_paragraph(ctx, text)))
+                if child.tag == qn("w:p") and not _has_content(child):
+                    element.remove(child)
+            element.insert(0, parse_xml(_header_paragraph(ctx, text)))
+
+
+def _has_content(paragraph) -> bool:
+    if any((t.text or "").strip() for t in paragraph.iter(qn("w:t"))):
+        return True
+    tags = (qn("w:drawing"), qn("w:pict"), qn("w:fldChar"), qn("w:fldSimple"), qn("w:object"))
+    return any(el.tag in tags for el in paragraph.iter())
 
 
 def _page_number_xml(style_id: str) -> str:
