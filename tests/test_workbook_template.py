@@ -217,6 +217,11 @@ def test_previous_prefills_carried_over_with_a_note(tmp_path, example):
         expected = example["applications"]["carried_forward"][column.key]
         assert t3[slot.address].value == expected
         assert PREVIOUS_NOTE in t3[slot.address].comment.text
+        assert t3[slot.address].fill.fgColor.rgb.endswith("E2EFDA")  # marked, and still an input
+        assert t3[slot.address].protection.locked is False
+    received = WMAP.slots["/applications/received/natural_person"].address
+    assert t3[received].fill.fgColor.rgb.endswith("FFFFFF")
+    assert "浅绿色" in t3["A2"].value
     meta = book[META_TITLE_SHEET]
     assert meta[WMAP.slots["/year"].address].value == example["year"] + 1
     assert meta[WMAP.slots["/unit/name"].address].value == example["unit"]["name"]

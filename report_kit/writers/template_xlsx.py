@@ -57,6 +57,9 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+PREFILLED_FILL = PatternFill(
+    "solid", fgColor="E2EFDA"
+)  # light green: pre-filled from last year, still editable
 TITLE_FONT = Font(name="宋体", size=14, bold=True)
 BOLD = Font(name="宋体", size=11, bold=True)
 NORMAL = Font(name="宋体", size=11)
@@ -472,6 +475,8 @@ def _table(
     hint = "只在白色单元格中填写阿拉伯数字，没有发生的填0，不要插入或删除行列。"
     if any(slot.pointer in notes for slot in wmap.slots_of(sheet)):
         hint += "带红色小三角的单元格有批注：总计应等于哪些项之和，或数字从何而来。"
+    if any(PREVIOUS_NOTE in notes.get(slot.pointer, ()) for slot in wmap.slots_of(sheet)):
+        hint += "浅绿色单元格已按上年报告预填，请核对。"
     _title(ws, grid.title, grid.width, hint)
     slots = {slot.pointer: slot for slot in wmap.slots_of(sheet)}
     heights: dict[int, float] = {}
@@ -494,6 +499,8 @@ def _table(
                 target.value = value
             if cell.pointer in notes:
                 _comment(ws, slot, notes[cell.pointer])
+                if PREVIOUS_NOTE in notes[cell.pointer]:
+                    target.fill = PREFILLED_FILL
         else:
             fill = HEADER_FILL if cell.kind in ("header", "note", "block") else LABEL_FILL
             align = LEFT if cell.kind in ("label", "block") else CENTER
