@@ -41,6 +41,8 @@ class PreviousSource:
         self.strict_file = strict_file
         self.create = create
         self._file: dict | None | bool = False  # not read yet
+        self._file_problem = ""
+        self._year_problem = ""
         self._folder: list[dict] | None = None
         self._archive = store
 
@@ -54,7 +56,9 @@ class PreviousSource:
 
     def describe(self) -> str:
         parts = []
-        if self.previous is not None:
+        if self._file_problem or self._year_problem:
+            parts.append((self._file_problem or self._year_problem).rstrip("。"))
+        elif self.previous is not None:
             parts.append(f"已查找{self.previous}")
         if self.archive_path is not None:
             parts.append(f"已查找年报库{self.archive_path}")
@@ -83,6 +87,7 @@ class PreviousSource:
     def find(self, submission: dict) -> dict | None:
         """Last year's submission of the same unit, or None."""
         year = submission.get("year")
+        self._year_problem = ""
         if not isinstance(year, int) or isinstance(year, bool):
             return None
         if self.previous is not None:
@@ -94,7 +99,9 @@ class PreviousSource:
                         return candidate
             else:
                 candidate = self._previous_file()
-                if candidate is not None and candidate.get("year") == year - 1:
+                if candidate is not None and candidate.get("year") != year - 1:
+                    self._year_problem = f"“{self.previous}”是{candidate.get('year')}年度的报告，不是上年的"
+                elif candidate is not None:
                     from report_kit.archive.units import same_unit
 
                     if not self.strict_file or same_unit(candidate, submission):
@@ -107,8 +114,12 @@ class PreviousSource:
         if self._file is False:
             from report_kit.readers import read_submission
 
-            candidate = read_submission(self.previous).submission
+            result = read_submission(self.previous)
+            candidate = result.submission
             self._file = candidate if isinstance(candidate, dict) else None
+            if self._file is None:
+                reasons = "；".join(f.message for f in result.findings if f.severity == "error")
+                self._file_problem = f"上年报告“{self.previous}”无法读取：{reasons or '不是一份报告'}"
         return self._file
 
     @property
