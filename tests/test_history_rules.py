@@ -179,3 +179,22 @@ def test_carry_over_finding_in_a_workbook_names_its_cell(tmp_path):
     carry = [f for f in report.findings if f.rule == "H.carry_over"]
     assert len(carry) == 1
     assert carry[0].locations[0].sheet and carry[0].locations[0].cell
+
+
+@given(consecutive_years(), st.sampled_from([*T3_PARTS, "total"]), st.integers(1, 5))
+def test_one_mutated_cell_of_last_years_carried_forward_gives_one_finding(pair, column, delta):
+    previous, current = pair
+    previous["applications"]["carried_forward"][column] += delta  # last year's row total not fixed
+    findings = cross_year_findings(current, previous, LAYOUT)
+    assert [f.rule for f in findings] == ["H.carry_over"]
+    assert findings[0].pointer == f"/applications/carried_over/{column}"
+    assert findings[0].difference == -delta
+    assert findings[0].severity == "error"
+
+
+@given(consecutive_years(), st.integers(1, 5))
+def test_a_mutated_carry_over_total_alone_is_one_finding_at_the_total(pair, delta):
+    previous, current = pair
+    current["applications"]["carried_over"]["total"] += delta
+    findings = cross_year_findings(current, previous, LAYOUT)
+    assert [(f.rule, f.pointer) for f in findings] == [("H.carry_over", "/applications/carried_over/total")]
