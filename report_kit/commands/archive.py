@@ -250,6 +250,8 @@ def template_from_archive(output, *, archive_path, roster, unit, year, options, 
             )
         _write_roster(output, archive_path, roster, year, options)
         return
+    if unit and _looks_like_code(unit) and not options.get("code"):
+        unit, options["code"] = None, unit.strip().upper()  # --unit given as the credit code
     if not unit and not options.get("code"):
         raise click.UsageError(
             "使用 --archive 时须用 --unit 指定单位名称（或用 --code 指定统一社会信用代码），或用 --roster 指定名单。"
@@ -314,3 +316,8 @@ def _write_roster(output, archive_path, roster, year, options) -> None:
     click.echo(
         f"已为名单中的{len(written)}个单位生成填报模板，存入 {output}；其中{filled}个已按上年报告预填上年结转。"
     )
+
+
+def _looks_like_code(text: str) -> bool:
+    text = text.strip()
+    return len(text) == 18 and text.isascii() and text.isalnum()
