@@ -47,7 +47,7 @@ def run_one(directory: str, jobs: int, output: str) -> dict:
         "files_per_s": round(files / (finished - started), 1),
         "main_rss_mb": round(own, 1),
         "worker_rss_mb": round(workers, 1),
-        "peak_mb_upper_bound": round(own + (jobs * workers if jobs > 1 else 0), 1),
+        "peak_mb_upper_bound": round(own + jobs * workers, 1),  # workers = 0 when run in-process
         "counts": result.counts,
     }
 
