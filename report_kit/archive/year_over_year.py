@@ -18,6 +18,7 @@ a unit compares the later with the earlier one just archived.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -163,9 +164,10 @@ class YearOverYear:
 
         try:
             added = self.source.archive.add_submission(submission, entry["findings"], path)
-        except ArchiveError as exc:
+        except (ArchiveError, sqlite3.Error, OSError) as exc:
             self.failed += 1
-            self.messages.append(str(exc))
+            reason = str(exc) if isinstance(exc, ArchiveError) else f"“{entry['file']}”未能入库（{exc}）。"
+            self.messages.append(reason)
             return
         if added.added:
             self.archived += 1
