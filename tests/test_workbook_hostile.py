@@ -151,3 +151,24 @@ def test_damaged_part_that_only_openpyxl_reads(tmp_path, filled):
     assert warning["locations"][0]["cell"] == slot.address
     annotated = runner.invoke(main, ["check", str(path), "--annotate", str(tmp_path / "批注.xlsx")])
     assert "Traceback" not in annotated.output and "未生成标注副本" in annotated.output
+
+
+def test_openpyxl_remarks_do_not_reach_the_clerk(tmp_path, filled, recwarn):
+    """openpyxl warns in English about other writers' oddities; the reader and annotator hush it."""
+    import openpyxl
+
+    from report_kit.check import check_file
+    from report_kit.workbook_map import workbook_map
+    from report_kit.writers.annotate import annotate_workbook
+
+    slot = workbook_map().slots["/applications/received/natural_person"]
+    blank = tmp_path / "blank.xlsx"
+    book = openpyxl.load_workbook(filled)
+    book[slot.sheet][slot.address] = None
+    book.save(blank)
+    rels = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship/></Relationships>'
+    path = rewrite_zip(blank, tmp_path / "rels.xlsx", {"xl/worksheets/_rels/sheet4.xml.rels": rels})
+    report = check_file(path)
+    assert "S.blank_cell" in {f.rule for f in report.findings}
+    annotate_workbook(path, report, tmp_path / "批注.xlsx")
+    assert [str(w.message) for w in recwarn] == []

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import warnings
 import zipfile
 from decimal import Decimal
 from typing import Any
@@ -540,23 +541,29 @@ def _formulas(path: str, slots: list[Slot], data_only: bool = False) -> dict[tup
     for slot in slots:
         wanted.setdefault(slot.sheet, set()).add((slot.row, slot.col))
     found: dict[tuple[str, int, int], str] = {}
-    book = load_workbook(path, read_only=True, data_only=data_only)
-    try:
-        for sheet, cells in wanted.items():
-            rows = [r for r, _ in cells]
-            cols = [c for _, c in cells]
-            top, left = min(rows), min(cols)
-            grid = book[sheet].iter_rows(
-                min_row=top, max_row=max(rows), min_col=left, max_col=max(cols), values_only=True
-            )
-            for r_offset, line in enumerate(grid):
-                for c_offset, value in enumerate(line):
-                    key = (top + r_offset, left + c_offset)
-                    if key in cells and value not in (None, ""):
-                        text = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
-                        found[(sheet, *key)] = text
-    finally:
-        book.close()
+    with warnings.catch_warnings():  # openpyxl's English remarks on other writers' files are not for clerks
+        warnings.simplefilter("ignore")
+        book = load_workbook(path, read_only=True, data_only=data_only)
+        try:
+            for sheet, cells in wanted.items():
+                rows = [r for r, _ in cells]
+                cols = [c for _, c in cells]
+                top, left = min(rows), min(cols)
+                grid = book[sheet].iter_rows(
+                    min_row=top, max_row=max(rows), min_col=left, max_col=max(cols), values_only=True
+                )
+                for r_offset, line in enumerate(grid):
+                    for c_offset, value in enumerate(line):
+                        key = (top + r_offset, left + c_offset)
+                        if key in cells and value not in (None, ""):
+                            text = (
+                                value
+                                if isinstance(value, str)
+                                else getattr(value, "text", None) or str(value)
+                            )
+                            found[(sheet, *key)] = text
+        finally:
+            book.close()
     return found
 
 

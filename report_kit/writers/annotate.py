@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import warnings
 from pathlib import Path
 
 from report_kit.atomic import atomic_path
@@ -54,7 +55,9 @@ def _annotate(source: Path, report: FileReport, target: Path) -> int:
     from report_kit.readers.sniff import ensure_defused
 
     ensure_defused()
-    book = load_workbook(source)  # sniffed above, and parsed through defusedxml
+    with warnings.catch_warnings():  # openpyxl's English remarks on other writers' files are not for clerks
+        warnings.simplefilter("ignore")
+        book = load_workbook(source)  # sniffed above, and parsed through defusedxml
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for finding in report.findings:
         for place in dict.fromkeys(
