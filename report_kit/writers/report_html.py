@@ -29,7 +29,7 @@ _TITLE = '"方正小标宋简体", "华文中宋", STZhongsong, "Noto Serif CJK 
 KEEP_TOGETHER_ROWS = 16  # as the Word writer: 表二 (14 rows) and 表四 are never split across pages
 
 # Minimum widths at which a table is still legible; below them the table scrolls.
-_MIN_WIDTH = {"T2": "22em", "T3": "44em", "T4": "46em", "errors": "36em"}
+_MIN_WIDTH = {"T2": "22em", "T3": "44em", "T4": "46em", "errors": "20em"}  # the annex wraps to a phone
 
 CSS = f"""
 :root {{ color-scheme: light; }}
