@@ -1,4 +1,4 @@
-"""The workbook benchmark as a test, only on demand (``pytest -m slow``); bounds are loose on purpose."""
+"""The workbook benchmark runs (on demand, ``pytest -m slow``); its numbers are read by people, not asserted."""
 
 from __future__ import annotations
 
@@ -15,6 +15,6 @@ def test_workbook_benchmark():
     spec = importlib.util.spec_from_file_location("bench_workbook", BENCH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    results = module.main(read_rounds=100, write_rounds=5)
-    assert results["check_median_ms"] < 5 * 3  # target 5 ms; generous for loaded CI machines
-    assert results["write_template_median_ms"] < 200 * 3
+    results = module.main(read_rounds=5, write_rounds=2)
+    for key in ("check_median_ms", "read_median_ms", "write_template_median_ms", "write_filled_median_ms"):
+        assert results[key] > 0, key
