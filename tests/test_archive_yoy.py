@@ -266,17 +266,29 @@ def test_list_json_export_formats_and_versions(tmp_path, archive_db):
 
     result = run("archive", "list", "--format", "json", "--archive", archive_db, "--year", "2024")
     records = json.loads(result.output)
-    assert [(r["year"], r["version"], r["versions"], r["current"]) for r in records] == [(2024, 2, 2, True)]
-    result = run("archive", "list", "--format", "json", "--all-versions", "--archive", archive_db)
-    assert [r["version"] for r in json.loads(result.output) if r["year"] == 2024] == [1, 2]
+    assert [(r["year"], r["version"], r["versions"], r["current"]) for r in records] == [
+        (2024, 1, 2, False),
+        (2024, 2, 2, True),
+    ]
+    result = run("archive", "list", "--current-only", "--format", "json", "--archive", archive_db)
+    assert [r["version"] for r in json.loads(result.output) if r["year"] == 2024] == [2]
+    text = run("archive", "list", "--archive", archive_db, "--year", "2024").output
+    assert "第1版/共2版（历史）" in text and "其中历史版本1份" in text
     assert {"unit", "code", "year", "sha256", "added_at", "source_name", "counts"} <= set(records[0])
 
     result = run("archive", "export", "--archive", archive_db, "--unit", "11652822010293476R")
     exported = json.loads(result.output)
-    assert [r["year"] for r in exported] == [2020, 2021, 2023, 2024]
+    assert [(r["year"], r["version"]) for r in exported] == [
+        (2020, 1),
+        (2021, 1),
+        (2023, 1),
+        (2024, 1),
+        (2024, 2),
+    ]
     assert exported[0]["submission"]["format"] == "2019"
+    assert exported[3]["sha256"] == sha(Y2024) and exported[3]["source_name"] == Y2024.name
     out = tmp_path / "导出.xlsx"
-    result = run("archive", "export", "--archive", archive_db, "-o", out)
+    result = run("archive", "export", "--archive", archive_db, "-o", out, "--current-only")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
     assert sheet.max_row == 1 + 4

@@ -98,7 +98,8 @@ def add(files, archive_path):
 @archive.command("list")
 @click.option("--year", type=int, help="只列出该年度的报告。")
 @click.option("--unit", help="只列出该单位（名称、曾用名或统一社会信用代码）的报告。")
-@click.option("--all-versions", is_flag=True, help="同时列出历史版本。")
+@click.option("--current-only", is_flag=True, help="只列出各单位各年度的当前版本（默认同时列出历史版本）。")
+@click.option("--all-versions", is_flag=True, hidden=True, help="同时列出历史版本（默认即如此）。")
 @click.option(
     "--format",
     "fmt",
@@ -108,13 +109,13 @@ def add(files, archive_path):
     help="输出格式：text（表格）或 json（不含报告全文）。",
 )
 @archive_option()
-def list_(year, unit, all_versions, fmt, archive_path):
+def list_(year, unit, current_only, all_versions, fmt, archive_path):
     """列出年报库中的报告。"""
     from report_kit.archive.export import list_records
     from report_kit.archive.table import render_table
 
     with open_archive(archive_path, create=False) as store:
-        rows = store.rows(year=year, unit=unit, all_versions=all_versions)
+        rows = store.rows(year=year, unit=unit, all_versions=not current_only)
         if fmt == "json":
             import json
 
@@ -139,7 +140,8 @@ def list_(year, unit, all_versions, fmt, archive_path):
     ]
     headers = ["单位名称", "年度", "版本", "校验结果", "错误", "警告", "来源文件", "入库时间（UTC）"]
     click.echo(render_table(headers, table), nl=False)
-    click.echo(f"共{len(rows)}份报告。")
+    old = sum(1 for row in rows if not row["current"])
+    click.echo(f"共{len(rows)}份报告" + (f"（其中历史版本{old}份）。" if old else "。"))
 
 
 @archive.command("export")
@@ -152,9 +154,10 @@ def list_(year, unit, all_versions, fmt, archive_path):
 @click.option("-o", "--output", type=click.Path(), help="导出到该文件；不指定时把JSON输出到屏幕。")
 @click.option("--year", type=int, help="只导出该年度的报告。")
 @click.option("--unit", help="只导出该单位（名称、曾用名或统一社会信用代码）的报告。")
-@click.option("--all-versions", is_flag=True, help="同时导出历史版本。")
+@click.option("--current-only", is_flag=True, help="只导出各单位各年度的当前版本（默认同时导出历史版本）。")
+@click.option("--all-versions", is_flag=True, hidden=True, help="同时导出历史版本（默认即如此）。")
 @archive_option()
-def export(fmt, output, year, unit, all_versions, archive_path):
+def export(fmt, output, year, unit, current_only, all_versions, archive_path):
     """导出年报库（JSON供其他程序使用，xlsx供人工查看），含每份报告的全文、校验结果和来源。"""
     import json
     from pathlib import Path
@@ -167,7 +170,7 @@ def export(fmt, output, year, unit, all_versions, archive_path):
         raise click.UsageError("导出为xlsx时须用 -o 指定文件。")
     if output and Path(output).is_dir():
         raise click.UsageError(f"“{output}”是文件夹，请用 -o 指定要导出的文件名。")
-    selection = {"year": year, "unit": unit, "all_versions": all_versions}
+    selection = {"year": year, "unit": unit, "all_versions": not current_only}
     with open_archive(archive_path, create=False) as store:
         if not output:
             records = exporter.export_records(store, **selection)
