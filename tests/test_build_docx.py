@@ -424,3 +424,22 @@ def test_draft_mark_joins_a_house_letterhead_in_the_header(tmp_path):
     assert [p.text for p in header.paragraphs] == [DRAFT_MARK, "轮台县人民政府办公室"]
     valid = reopen(build_content(example()), template).sections[0].header
     assert [p.text for p in valid.paragraphs] == ["轮台县人民政府办公室"]
+
+
+@pytest.mark.parametrize("damage", ["no page setup", "no section"])
+def test_house_template_without_page_setup_gets_the_gb_page(tmp_path, damage):
+    house = docx.Document(str(builtin_template()))
+    sect_pr = house.element.body.find(qn("w:sectPr"))
+    if damage == "no section":
+        house.element.body.remove(sect_pr)
+    else:
+        for tag in ("w:pgSz", "w:pgMar"):
+            sect_pr.remove(sect_pr.find(qn(tag)))
+    template = tmp_path / "house.docx"
+    house.save(str(template))
+    document = reopen(build_content(example()), template)
+    section = document.sections[0]
+    for value, mm in ((section.page_width, 210), (section.top_margin, 37), (section.left_margin, 28)):
+        assert abs(value - mm * 36000) <= 635, mm
+    assert any("PAGE" in (t.text or "") for t in section.footer._element.iter(qn("w:instrText")))
+    assert_tables_match(document, example())

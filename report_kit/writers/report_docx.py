@@ -490,10 +490,51 @@ def _properties(document: Document, content: ReportContent) -> None:
     props.revision = 1
 
 
+# GB/T 9704 page for a house template without any page setup: A4, margins 37/35/28/26 mm.
+_DEFAULT_SECT_PR = (
+    f"<w:sectPr {nsdecls('w')}>"
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" '
+    'w:footer="1247" w:gutter="0"/>'
+    "</w:sectPr>"
+)
+DEFAULT_TEXT_WIDTH = 8844  # twips: the 156 mm text block
+
+
+def _ensure_section(document: Document) -> None:
+    """A house template whose body has no final w:sectPr, or a w:sectPr without page size or
+    margins, gets the A4 page of GB/T 9704 for what it lacks (Word would pick US Letter)."""
+    body = document.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+    if sect_pr is None:
+        body.append(parse_xml(_DEFAULT_SECT_PR))
+        return
+    defaults = parse_xml(_DEFAULT_SECT_PR)
+    leading = {
+        qn(t) for t in ("w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type")
+    }
+    anchor = None  # the element after which pgSz / pgMar belong
+    for child in sect_pr:
+        if child.tag in leading:
+            anchor = child
+    for tag in ("w:pgSz", "w:pgMar"):
+        present = sect_pr.find(qn(tag))
+        if present is None:
+            present = defaults.find(qn(tag))
+            if anchor is None:
+                sect_pr.insert(0, present)
+            else:
+                anchor.addnext(present)
+        anchor = present
+
+
 def _text_width(document: Document) -> int:
     section = document.sections[0]
-    width = section.page_width - section.left_margin - section.right_margin
-    return int(width / 635)  # EMU → twips
+    parts = (section.page_width, section.left_margin, section.right_margin)
+    if any(part is None for part in parts):  # a sectPr without w:pgSz / w:pgMar
+        return DEFAULT_TEXT_WIDTH
+    width = int((parts[0] - parts[1] - parts[2]) / 635)  # EMU → twips
+    return width if width > 1000 else DEFAULT_TEXT_WIDTH
 
 
 # ------------------------------------------------------------------------------------------
@@ -517,6 +558,7 @@ def build_document(content: ReportContent, template: str | os.PathLike | None = 
 def fill_document(document: Document, content: ReportContent) -> None:
     """Replace the template's body with the report (the page setup, headers and footers of
     the template's last section stay)."""
+    _ensure_section(document)
     ids = _style_ids(document)
     styles_by_id = {el.get(qn("w:styleId")): el for el in _styles_by_name(document).values()}
     ctx = _Context(
