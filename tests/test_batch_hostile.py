@@ -292,3 +292,20 @@ def test_a_dying_file_in_a_small_batch_does_not_kill_the_batch(tmp_path: Path, m
     assert statuses == [("a.json", "通过"), ("b.json", "无法读取"), ("c.json", "无法读取")]
     assert "退出码 9" in result.entries[1]["findings"][0]["message"]
     assert "SystemExit" in result.entries[2]["findings"][0]["message"]
+
+
+def test_an_unreadable_file_counts_for_the_unit_its_name_names(tmp_path: Path):
+    root = tmp_path / "in"
+    write_json(root / "a.json", submission("轮台县财政局"))
+    (root / "轮台县审计局-2024年报.json").write_text("{", encoding="utf-8")
+    (root / "轮台县财政局（旧）.json").write_text("{", encoding="utf-8")  # the unit also sent a good one
+    (root / "乱码.json").write_text("{", encoding="utf-8")
+    roster = parse_rows([["单位名称"], ["轮台县财政局"], ["轮台县审计局"], ["轮台县统计局"]])
+    result = run_batch(root, roster=roster, today=TODAY, jobs=1)
+    states = {row["unit"]: (row["state"], row["files"]) for row in result.roster}
+    assert states["轮台县审计局"] == ("已提交", ["轮台县审计局-2024年报.json"])
+    assert states["轮台县财政局"] == ("已提交", ["a.json"])
+    assert states["轮台县统计局"] == ("未提交", [])
+    assert [f["unit"] for f in result.missing] == ["轮台县统计局"]
+    by_file = {e["file"]: e["status"] for e in result.entries}
+    assert by_file["轮台县审计局-2024年报.json"] == "无法读取" and by_file["a.json"] == "通过"

@@ -168,6 +168,18 @@ class RosterIndex:
         """Groups of roster units whose names normalise equal (listed once each)."""
         return [group for group in self.by_name.values() if len(group) > 1]
 
+    def match_file_name(self, stem: str) -> RosterUnit | None:
+        """The roster unit whose full name a file name contains (「轮台县审计局-2024」), for files
+        that could not be read and so name no unit; None unless exactly one unit fits."""
+        key = normalise_name(stem)
+        hits = sorted(
+            ((name, units) for name, units in self.by_name.items() if len(name) >= 4 and name in key),
+            key=lambda hit: -len(hit[0]),
+        )
+        if not hits or len(hits[0][1]) > 1 or (len(hits) > 1 and len(hits[1][0]) == len(hits[0][0])):
+            return None
+        return hits[0][1][0]
+
     def match(self, name: str | None, code: str | None) -> Match:
         code = unicodedata.normalize("NFKC", code or "").replace(" ", "").upper()
         if code and code in self.by_code:

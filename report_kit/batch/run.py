@@ -110,9 +110,15 @@ def _check_roster_and_duplicates(entries: list[dict], roster: list[RosterUnit] |
     index = RosterIndex(roster) if roster is not None else None
     matched: dict[int, RosterUnit | None] = {}
     ambiguous_hits: set[int] = set()  # roster units that some submission matched among others
+    by_file_name: dict[int, RosterUnit] = {}  # unreadable files matched by their file name
     for i, entry in enumerate(entries):
         if not entry["readable"] or not normalise_name(entry["unit"]) or index is None:
             matched[i] = None
+            unit = index.match_file_name(Path(entry["file"]).stem) if index is not None else None
+            if unit is not None:
+                by_file_name[i] = unit
+                entry["roster_state"] = ROSTER_SUBMITTED
+                entry["roster_name"] = unit.name
             continue
         match = index.match(entry["unit"], entry["code"])
         matched[i] = match.unit
@@ -154,6 +160,11 @@ def _check_roster_and_duplicates(entries: list[dict], roster: list[RosterUnit] |
         unit = matched[i]
         if unit is not None and (year is None or entry["year"] == year):
             submitted.setdefault(unit.index, []).append(entry)
+    for i, unit in by_file_name.items():
+        # the unit did send something (its file's own finding says what is wrong); a readable
+        # report of the same unit makes the broken file a mere extra, not a second submission
+        if unit.index not in submitted or all(not e["readable"] for e in submitted[unit.index]):
+            submitted.setdefault(unit.index, []).append(entries[i])
     rows, missing = [], []
     for unit in roster:
         files = [e["file"] for e in submitted.get(unit.index, [])]
