@@ -260,6 +260,25 @@ def test_unknown_template_version(tmp_path, filled):
     assert "report_kit-template-99" in _only(result.findings, "S.workbook").message
 
 
+@pytest.mark.parametrize("where", ["sheet", "properties"])
+def test_unknown_version_in_either_copy_of_the_metadata_is_refused(tmp_path, filled, where):
+    from openpyxl.packaging.custom import StringProperty
+
+    book = openpyxl.load_workbook(filled)
+    if where == "sheet":
+        book[META_SHEET]["B2"] = "report_kit-template-99"
+    else:
+        props = [p for p in book.custom_doc_props.props if p.name != PROPERTY_VERSION]
+        book.custom_doc_props.props = [
+            *props,
+            StringProperty(name=PROPERTY_VERSION, value="report_kit-template-99"),
+        ]
+    book.save(tmp_path / "mixed.xlsx")
+    result = read_workbook(tmp_path / "mixed.xlsx")
+    assert result.submission is None
+    assert "report_kit-template-99" in _only(result.findings, "S.workbook").message
+
+
 def test_metadata_from_properties_when_the_hidden_sheet_is_gone(tmp_path, filled, example):
     book = openpyxl.load_workbook(filled)
     del book[META_SHEET]

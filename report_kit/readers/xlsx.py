@@ -166,20 +166,25 @@ def _identify(book, path: str) -> tuple[str | None, str]:
     """Template version and format revision: from the hidden sheet, else the document properties.
 
     LibreOffice turns the veryHidden sheet into a plain hidden one and keeps custom
-    properties; some tools drop custom properties. Either copy is enough.
+    properties; some tools drop custom properties. Either copy is enough; when both are
+    there and disagree (someone edited one), the one this program does not know wins, so
+    the workbook is refused rather than read with a map it may not have been made with.
     """
     values: dict[str, str] = {}
     if META_SHEET in book.sheet_names:
         for row in book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False):
             if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() in META_KEYS:
                 values[row[0].strip()] = _plain_text(row[1])
-    if not values.get("template_version"):
-        properties = _custom_properties(path)
-        if properties.get(PROPERTY_VERSION):
-            values = {
-                "template_version": properties[PROPERTY_VERSION],
-                "format": properties.get(PROPERTY_FORMAT, ""),
-            }
+    properties = _custom_properties(path)
+    if properties.get(PROPERTY_VERSION):
+        copy = {
+            "template_version": properties[PROPERTY_VERSION],
+            "format": properties.get(PROPERTY_FORMAT, ""),
+        }
+        if not values.get("template_version") or (
+            workbook_map(copy["template_version"], copy["format"] or "2021") is None
+        ):
+            values = copy
     version = values.get("template_version") or None
     return version, values.get("format") or "2021"
 
