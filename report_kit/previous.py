@@ -43,7 +43,8 @@ class PreviousSource:
         self._file: dict | None | bool = False  # not read yet
         self._file_problem = ""
         self._year_problem = ""
-        self._folder: list[dict] | None = None
+        self._folder: list[tuple[int, dict, Path]] | None = None
+        self._index: dict[tuple, list[Path]] | None = None
         self._archive = store
 
     def open(self) -> PreviousSource:
@@ -64,7 +65,12 @@ class PreviousSource:
             parts.append(f"已查找年报库{self.archive_path}")
         return "，".join(parts)
 
-    def _folder_reports(self) -> list[dict]:
+    def _folder_reports(self) -> list[tuple[int, dict, Path]]:
+        """(year, {"unit": …} identity, path) of every report in the folder, read once per run.
+
+        Only the identities are kept (a batch's folder may hold thousands of reports); the
+        matching report is read again when it is needed.
+        """
         if self._folder is None:
             from report_kit.readers import read_submission
 
@@ -75,10 +81,45 @@ class PreviousSource:
                     and path.suffix.lower() in REPORT_SUFFIXES
                     and not path.name.startswith((".", "~$"))
                 ):
-                    submission = read_submission(path).submission
-                    if isinstance(submission, dict):
-                        self._folder.append(submission)
+                    try:
+                        submission = read_submission(path).submission
+                    except Exception:  # one unreadable file does not hide the others
+                        continue
+                    year = submission.get("year") if isinstance(submission, dict) else None
+                    if isinstance(year, int) and not isinstance(year, bool):
+                        unit = submission.get("unit")
+                        identity = {"unit": dict(unit) if isinstance(unit, dict) else {}}
+                        self._folder.append((year, identity, path))
         return self._folder
+
+    def _folder_index(self) -> dict[tuple, list[Path]]:
+        """(year, "code", code) and (year, "name", name key) → paths, in path order."""
+        if self._index is None:
+            from report_kit.archive.units import name_key, unit_identity
+
+            self._index = {}
+            for year, identity, path in self._folder_reports():
+                code, name = unit_identity(identity)
+                if code:
+                    self._index.setdefault((year, "code", code), []).append(path)
+                self._index.setdefault((year, "name", name_key(name)), []).append(path)
+        return self._index
+
+    def _from_folder(self, submission: dict, year: int) -> dict | None:
+        """The same unit's report of ``year - 1`` in the folder (``archive.same_unit``'s rule:
+        codes decide when both reports have one, else the normalised name)."""
+        from report_kit.archive.units import name_key, same_unit, unit_identity
+        from report_kit.readers import read_submission
+
+        code, name = unit_identity(submission)
+        index = self._folder_index()
+        paths = index.get((year - 1, "code", code), []) if code else []
+        paths = paths + index.get((year - 1, "name", name_key(name)), []) if name_key(name) else paths
+        for path in paths:
+            candidate = read_submission(path).submission
+            if isinstance(candidate, dict) and same_unit(candidate, submission):
+                return candidate
+        return None
 
     def _from_archive(self, submission: dict) -> dict | None:
         self.open()
@@ -92,11 +133,9 @@ class PreviousSource:
             return None
         if self.previous is not None:
             if self.previous.is_dir():
-                from report_kit.archive.units import same_unit
-
-                for candidate in self._folder_reports():
-                    if candidate.get("year") == year - 1 and same_unit(candidate, submission):
-                        return candidate
+                found = self._from_folder(submission, year)
+                if found is not None:
+                    return found
             else:
                 candidate = self._previous_file()
                 if candidate is not None and candidate.get("year") != year - 1:
