@@ -24,6 +24,20 @@ def _os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
+def _existing(value, folder: bool):
+    """Chinese messages for a missing folder or roster (click's own are English)."""
+    if value is None:
+        return None
+    path = Path(value)
+    if folder and not path.is_dir():
+        what = "不是文件夹" if path.exists() else "不存在"
+        raise click.BadParameter(f"报告文件夹“{value}”{what}。")
+    if not folder and not path.is_file():
+        what = "是文件夹，不是名单文件" if path.is_dir() else "不存在"
+        raise click.BadParameter(f"名单文件“{value}”{what}。")
+    return value
+
+
 def _date(ctx, param, value):
     if value is None:
         return None
@@ -34,11 +48,11 @@ def _date(ctx, param, value):
 
 
 @click.command()
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.argument("directory", callback=lambda ctx, param, value: _existing(value, folder=True))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="审核结果文件夹。")
 @click.option(
     "--roster",
-    type=click.Path(exists=True, dir_okay=False),
+    callback=lambda ctx, param, value: _existing(value, folder=False),
     help="报送名单（.xlsx 或 .csv），须有“单位名称”列。",
 )
 @click.option("--deadline", callback=_date, help="本批次的发布期限（YYYY-MM-DD），代替法定期限。")
