@@ -602,6 +602,11 @@ def _build_settings(document: docx.document.Document) -> None:
     if lang is not None:
         lang.set(qn("w:val"), "en-US")
         lang.set(qn("w:eastAsia"), LANG)
+    # python-docx's default document says Word 2010 (compatibilityMode 14): Word 2013 and
+    # later would open every report in 「兼容模式」. 15 is the mode of a document Word makes.
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
     # rsids only record editing sessions; the preview picture was dropped with the thumbnail.
     for tag in ("w:rsids", "w:savePreviewPicture"):
         el = settings.find(qn(tag))

@@ -443,3 +443,13 @@ def test_house_template_without_page_setup_gets_the_gb_page(tmp_path, damage):
         assert abs(value - mm * 36000) <= 635, mm
     assert any("PAGE" in (t.text or "") for t in section.footer._element.iter(qn("w:instrText")))
     assert_tables_match(document, example())
+
+
+def test_word_opens_the_report_as_a_current_document_not_in_compatibility_mode(built):
+    _, document = built
+    modes = [
+        s.get(qn("w:val"))
+        for s in document.settings.element.iter(qn("w:compatSetting"))
+        if s.get(qn("w:name")) == "compatibilityMode"
+    ]
+    assert modes == ["15"]
