@@ -35,8 +35,14 @@ def run_one(directory: str, jobs: int, output: str) -> dict:
     validated = time.perf_counter()
     write_outputs(result, output)
     finished = time.perf_counter()
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own_usage = resource.getrusage(resource.RUSAGE_SELF)
+    child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = own_usage.ru_maxrss / 1024
+    workers = child_usage.ru_maxrss / 1024
+    # CPU seconds of the orchestrator and of the workers: unlike wall time they do not depend on
+    # what else the machine is running, so they show the cost on a quiet machine
+    cpu_main = own_usage.ru_utime + own_usage.ru_stime
+    cpu_workers = child_usage.ru_utime + child_usage.ru_stime
     files = len(result.entries)
     return {
         "jobs": jobs,
@@ -45,6 +51,8 @@ def run_one(directory: str, jobs: int, output: str) -> dict:
         "outputs_s": round(finished - validated, 2),
         "total_s": round(finished - started, 2),
         "files_per_s": round(files / (finished - started), 1),
+        "cpu_main_s": round(cpu_main, 1),
+        "cpu_workers_s": round(cpu_workers, 1),
         "main_rss_mb": round(own, 1),
         "worker_rss_mb": round(workers, 1),
         "peak_mb_upper_bound": round(own + jobs * workers, 1),  # workers = 0 when run in-process

@@ -169,6 +169,7 @@ def test_json_has_each_file_in_the_check_contract_shape(tmp_path: Path):
         "unreadable": 1,
         "missing": 0,
         "skipped": 0,
+        "late": 0,
     }
 
 

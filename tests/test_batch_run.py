@@ -104,6 +104,7 @@ def test_mixed_folder_gives_exactly_the_expected_review(folder: Path):
         "unreadable": 3,
         "missing": 1,
         "skipped": 1,
+        "late": 0,
     }
     states = {row["unit"]: row["state"] for row in result.roster}
     assert states == {

@@ -58,7 +58,7 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
         ("errors", STATUS_ERRORS, counts["errors"]),
         ("unreadable", STATUS_UNREADABLE, counts["unreadable"]),
         ("missing", "未提交", counts["missing"] if result.roster is not None else "—"),
-        ("late", "逾期发布", sum(1 for entry in result.entries if entry["late"])),
+        ("late", "逾期发布", counts["late"]),
     ]
     body = [f"<h1>{_e(year)}政府信息公开工作年度报告批量审核结果</h1>\n"]
     body.append(f"<p>生成日期：{_e(result.generated_on)}；共审核 {counts['files']} 个文件。</p>\n")

@@ -59,6 +59,7 @@ class BatchResult:
             "unreadable": statuses[STATUS_UNREADABLE],
             "missing": len(self.missing),
             "skipped": len(self.skipped),
+            "late": sum(1 for entry in self.entries if entry["late"]),
         }
 
     @property

@@ -134,6 +134,7 @@ def batch(
         f"共审核{year_text}报告文件 {counts['files']} 个：通过 {counts['passed']} 个，有错误 {counts['errors']} 个，"
         f"无法读取 {counts['unreadable']} 个"
         + (f"；名单内未提交 {counts['missing']} 个单位" if result.roster is not None else "")
+        + (f"；逾期发布 {counts['late']} 个" if counts["late"] else "")
         + (f"；跳过非填报文件 {counts['skipped']} 个" if counts["skipped"] else "")
         + "。"
     )
