@@ -74,6 +74,8 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path)
 
     if annotate and len(files) != 1:
         raise click.UsageError("--annotate 只能用于单个工作簿。")
+    if annotate and not annotate.lower().endswith(".xlsx"):
+        raise click.UsageError(f"--annotate 的标注副本须保存为 .xlsx 文件，实际为“{annotate}”。")
     # several files and one --previous FILE: that file is last year's only for its own unit
     source = open_previous(previous, archive_path, strict_file=len(files) > 1)
     reports = [check_file(path, today=today, deadline=deadline, previous=source) for path in files]

@@ -141,3 +141,9 @@ def test_annotate_refuses_a_damaged_workbook_and_an_unwritable_target(tmp_path, 
     blocker.write_text("x", encoding="utf-8")
     message = annotate_workbook(faulty, check_file(faulty, today=TODAY), blocker / "批注.xlsx")
     assert message.startswith("未生成标注副本") and "无法写入" in message
+
+
+def test_annotate_target_that_is_not_xlsx_is_a_usage_error(tmp_path, faulty):
+    result = CliRunner().invoke(main, ["check", str(faulty), "--annotate", str(tmp_path / "批注.xls")])
+    assert result.exit_code == 2 and ".xlsx" in result.output
+    assert not (tmp_path / "批注.xls").exists()
