@@ -38,6 +38,7 @@ YEAR_PLACEHOLDER = "（年度）"
 # Width of the GB/T 9704 text block in mm; table column widths are planned against it and
 # each writer scales them to its medium (twips of the template's page, percentages in HTML).
 TEXT_WIDTH_MM = 156.0
+VERTICAL_LABEL_MM = 10.5  # a multi-row label column narrower than this is set vertically
 
 # Characters XML 1.0 forbids (and HTML treats as parse errors): dropped from all user text so
 # that neither writer can be broken by a stray control character pasted from another program.
@@ -82,6 +83,12 @@ class Table:
             return self.header_rows
         data_rows = [cell.row for cell in self.cells if not cell.header]
         return min(data_rows) if data_rows else 0
+
+    def vertical(self, cell: TableCell) -> bool:
+        """A multi-row group label in a column about one character wide (「三、本年度办理结果」
+        beside 22 rows of 表三) is set as vertical text by both writers."""
+        width = sum(self.widths_mm[cell.col : cell.col + cell.colspan])
+        return cell.kind == "label" and cell.rowspan > 1 and width < VERTICAL_LABEL_MM
 
     def rows(self) -> list[list[TableCell]]:
         """Cells grouped by the row they start in, left to right."""

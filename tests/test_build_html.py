@@ -263,3 +263,15 @@ def test_print_layout_numbers_pages_and_keeps_short_tables_whole(page_and_submis
     wraps = [a["class"].split() for t, a in page.tags if t == "div" and "role" in a]
     kept = {table["caption"] for table, classes in zip(page.tables, wraps) if "keep" in classes}
     assert kept == {"表二 主动公开政府信息情况", "表四 政府信息公开行政复议、行政诉讼情况"}
+
+
+def test_one_character_wide_group_label_is_vertical_text(page_and_submission):
+    _, html, page = page_and_submission
+    vertical = [
+        cell["text"]
+        for table in page.tables
+        for cell in placed(table).values()
+        if "vertical" in cell["attrs"].get("class", "").split()
+    ]
+    assert vertical == ["三、本年度办理结果"]
+    assert "writing-mode: vertical-rl" in html

@@ -71,7 +71,6 @@ TWIPS_PER_MM = 1440 / 25.4
 BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
 WIDE_TABLE_COLUMNS = 10
 NARROW_CELL_MARGIN = 57  # twips, 1 mm
-VERTICAL_LABEL = 600  # twips (≈ 10.6 mm): a multi-row label this narrow is set vertically
 NARROW_LABEL = 1200  # twips (≈ 21 mm): group label columns narrower than this break after 「）」
 KEEP_GROUP_ROWS = 8  # rows of a merged group label (表三 （三）–（六）) kept on one page
 KEEP_TOGETHER_ROWS = 16  # tables this short (表二 14 rows, 表四 4) move to the next page whole
@@ -276,13 +275,6 @@ def _cell_margins(table: Table) -> str:
     )
 
 
-def _vertical(cell: TableCell, width: int) -> bool:
-    """A group label in a column one character wide (「三、本年度办理结果」 beside 22 rows of
-    表三) is set as one line of vertical text (upright characters, top to bottom): a line is
-    never cut by a page break, while nine one-character lines would be split between pages."""
-    return cell.kind == "label" and cell.rowspan > 1 and width < VERTICAL_LABEL
-
-
 def _cell_text(cell: TableCell, style_id: str, keep: bool, width: int) -> str:
     """A cell paragraph. A group label in a narrow column (「（三）不予公开」 over eight rows of
     表三) breaks after its enumerator, so the enumerator stays whole on the first line."""
@@ -332,7 +324,7 @@ def _table(table: Table, ctx: _Context) -> str:
             continue
         if cell.rowspan <= KEEP_GROUP_ROWS:
             in_group.update(range(cell.row, cell.row + cell.rowspan - 1))
-        elif _vertical(cell, sum(widths[cell.col : cell.col + cell.colspan])):
+        elif table.vertical(cell):
             in_group.update(range(cell.row, cell.row + min(len(cell.text), cell.rowspan) - 1))
     centre, left = ctx.style("Table Text"), ctx.style("Table Text Left")
     for r in range(table.height):
@@ -353,7 +345,9 @@ def _table(table: Table, ctx: _Context) -> str:
                 tc_pr.append(f'<w:gridSpan w:val="{span}"/>')
             if cell.rowspan > 1:
                 tc_pr.append('<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>")
-            if _vertical(cell, sum(widths[c : c + span])):
+            if table.vertical(cell):
+                # one line of vertical text (upright characters, top to bottom): a line is never
+                # cut by a page break, nine one-character lines would be split between pages
                 tc_pr.append('<w:textDirection w:val="tbRl"/>')
             tc_pr.append('<w:vAlign w:val="center"/>')
             if cell.row == r:

@@ -55,6 +55,7 @@ th {{ background: #f2f2f2; }}
 td {{ font-variant-numeric: tabular-nums; }}
 .left {{ text-align: left; }}
 .note {{ font-size: 13px; }}
+.vertical {{ writing-mode: vertical-rl; text-orientation: upright; letter-spacing: .15em; }}
 .signature {{ text-align: right; text-indent: 0; padding-right: 4em; white-space: pre-wrap; }}
 .signature-first {{ margin-top: 2em; }}
 .annex {{ margin-top: 3em; }}
@@ -101,7 +102,7 @@ def _scope(cell: TableCell, in_head: bool) -> str:
     return "col"
 
 
-def _cell(cell: TableCell, in_head: bool) -> str:
+def _cell(cell: TableCell, in_head: bool, vertical: bool = False) -> str:
     attrs = []
     if cell.rowspan > 1:
         attrs.append(f' rowspan="{cell.rowspan}"')
@@ -112,6 +113,8 @@ def _cell(cell: TableCell, in_head: bool) -> str:
         classes.append("left")
     if cell.kind == "note":
         classes.append("note")
+    if vertical:
+        classes.append("vertical")
     if classes:
         attrs.append(f' class="{" ".join(classes)}"')
     if cell.kind == "note" or not cell.header:
@@ -153,7 +156,7 @@ def render_table(table: Table, number: int) -> str:
                 out.append("</tbody>")
             out.append("<tbody>")
             body_open = True
-        out.append("<tr>" + "".join(_cell(c, False) for c in row) + "</tr>")
+        out.append("<tr>" + "".join(_cell(c, False, table.vertical(c)) for c in row) + "</tr>")
     if body_open:
         out.append("</tbody>")
     out.append("</table>")
