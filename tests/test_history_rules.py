@@ -198,3 +198,23 @@ def test_a_mutated_carry_over_total_alone_is_one_finding_at_the_total(pair, delt
     current["applications"]["carried_over"]["total"] += delta
     findings = cross_year_findings(current, previous, LAYOUT)
     assert [(f.rule, f.pointer) for f in findings] == [("H.carry_over", "/applications/carried_over/total")]
+
+
+def test_long_sections_are_compared_sentence_by_sentence():
+    from report_kit.rules.history import EXACT_LIMIT, text_similarity
+
+    sentences = [
+        f"第{i}项工作按照{'公开透明规范'[i % 6]}要求推进并取得{'实效进展成果'[i % 6]}" for i in range(900)
+    ]
+    text = "。".join(sentences) + "。"
+    assert len(normalise_text(text)) > 2 * EXACT_LIMIT
+    edited = text.replace("推进", "推动", 40)  # a copy with a few words changed
+    padded = "本年度新增一段内容，说明新的工作安排。" * 10 + text  # a copy with a new opening
+    assert text_similarity(edited, text) >= 0.9
+    assert text_similarity(padded, text) >= 0.9
+    assert text_similarity(text, "今年全面改写了报告，" * 2000) < 0.9
+    current = {"year": 2024, "text": {"problems": edited}}
+    previous = {"year": 2023, "text": {"problems": text}}
+    findings = cross_year_findings(current, previous, LAYOUT)
+    assert [f.rule for f in findings] == ["H.similar_text"]
+    assert "%" in findings[0].message
