@@ -77,5 +77,7 @@ def _build_all(result: BatchResult, directory, staging: Path, writers) -> tuple[
             write_html(content, target / f"{stem}.html")
             built += 1
         except Exception as exc:  # one report failing must not stop the others
-            messages.append(f"“{entry['file']}”生成报告失败：{type(exc).__name__}: {exc}")
+            reason = f"{type(exc).__name__}: {exc}"
+            reason = reason if len(reason) <= 200 else reason[:200] + "…"
+            messages.append(f"“{entry['file']}”生成报告失败：{reason}")
     return messages, built
