@@ -13,8 +13,10 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from report_kit.batch.names import UniqueNames
+from report_kit.batch.progress import Progress
 from report_kit.batch.run import STATUS_PASSED, BatchResult
 
 REPORTS_DIR = "reports"
@@ -32,7 +34,10 @@ def _writers():
 
 
 def build_reports(
-    result: BatchResult, directory: str | os.PathLike, review_dir: str | os.PathLike
+    result: BatchResult,
+    directory: str | os.PathLike,
+    review_dir: str | os.PathLike,
+    progress: TextIO | None = None,
 ) -> list[str]:
     """Build reports into review_dir/reports; returns Chinese messages for the user.
 
@@ -44,7 +49,7 @@ def build_reports(
     target = Path(review_dir) / REPORTS_DIR
     staging = Path(tempfile.mkdtemp(prefix=".reports-", dir=Path(review_dir).parent))
     try:
-        messages, built = _build_all(result, directory, staging, writers)
+        messages, built = _build_all(result, directory, staging, writers, progress)
         # swap the whole folder: reports of units that no longer pass must not linger
         if target.exists():
             os.replace(target, staging / "old")
@@ -55,7 +60,9 @@ def build_reports(
     return messages
 
 
-def _build_all(result: BatchResult, directory, staging: Path, writers) -> tuple[list[str], int]:
+def _build_all(
+    result: BatchResult, directory, staging: Path, writers, progress=None
+) -> tuple[list[str], int]:
     build_content, write_docx, write_html = writers
     from report_kit.readers import read_submission
 
@@ -63,9 +70,9 @@ def _build_all(result: BatchResult, directory, staging: Path, writers) -> tuple[
     target.mkdir()
     names = UniqueNames(max_length=100)
     messages, built = [], 0
-    for entry in result.entries:
-        if entry["status"] != STATUS_PASSED:
-            continue
+    passing = [entry for entry in result.entries if entry["status"] == STATUS_PASSED]
+    bar = Progress(len(passing), progress, label="生成报告") if progress is not None else None
+    for entry in passing:
         try:
             source = result.sources.get(entry["file"]) or Path(directory) / entry["file"]
             submission = read_submission(source).submission
@@ -80,4 +87,8 @@ def _build_all(result: BatchResult, directory, staging: Path, writers) -> tuple[
             reason = f"{type(exc).__name__}: {exc}"
             reason = reason if len(reason) <= 200 else reason[:200] + "…"
             messages.append(f"“{entry['file']}”生成报告失败：{reason}")
+        if bar is not None:
+            bar.advance()
+    if bar is not None:
+        bar.close()
     return messages, built

@@ -13,8 +13,11 @@ class Progress:
     Redraws at most every ``interval`` seconds; ``close`` prints the final line and a newline.
     """
 
-    def __init__(self, total: int, stream: TextIO | None = None, interval: float = 0.2) -> None:
+    def __init__(
+        self, total: int, stream: TextIO | None = None, interval: float = 0.2, label: str = "审核进度"
+    ) -> None:
         self.total = total
+        self.label = label
         self.done = 0
         self.stream = stream if stream is not None else sys.stderr
         self.interval = interval
@@ -31,7 +34,7 @@ class Progress:
     def _draw(self, now: float) -> None:
         elapsed = now - self.started
         percent = 100 * self.done // self.total if self.total else 100
-        line = f"审核进度 {self.done}/{self.total}（{percent}%） 已用 {elapsed:.0f}秒"
+        line = f"{self.label} {self.done}/{self.total}（{percent}%） 已用 {elapsed:.0f}秒"
         if 0 < self.done < self.total:
             line += f" 预计剩余 {elapsed / self.done * (self.total - self.done):.0f}秒"
         try:

@@ -122,7 +122,7 @@ def batch(
         if build:
             from report_kit.batch.build import build_reports
 
-            for message in build_reports(result, directory, output):
+            for message in build_reports(result, directory, output, progress=sys.stderr):
                 click.echo(message, err=True)
     except OSError as exc:  # disk full, no permission …: a clear message, never a traceback
         raise click.ClickException(
