@@ -141,10 +141,16 @@ class PreviousSource:
                 if candidate is not None and candidate.get("year") != year - 1:
                     self._year_problem = f"“{self.previous}”是{candidate.get('year')}年度的报告，不是上年的"
                 elif candidate is not None:
-                    from report_kit.archive.units import same_unit
+                    from report_kit.archive.units import same_unit, unit_identity
 
-                    if not self.strict_file or same_unit(candidate, submission):
+                    if same_unit(candidate, submission):
                         return candidate
+                    code, _ = unit_identity(candidate)
+                    own_code, _ = unit_identity(submission)
+                    if code and own_code and code != own_code:  # two credit codes: two units
+                        self._year_problem = f"“{self.previous}”是另一单位（统一社会信用代码{code}）的报告"
+                    elif not self.strict_file:
+                        return candidate  # a name that changed: the user named the file, take it
         if self.archive_path is not None:
             return self._from_archive(submission)
         return None

@@ -403,3 +403,19 @@ def test_alias_table_file_registers_renamings(tmp_path):
     path = dump(tmp_path / "new.json", renamed)
     result = run("check", path, "--archive", db, "--today", TODAY, "--format", "json")
     assert "H.no_previous" not in history_rules(result)
+
+
+def test_previous_file_of_another_unit_or_year_is_named_not_compared(tmp_path):
+    other = load(Y2023)
+    other["unit"]["code"] = "91652822MA77777770"
+    path = dump(tmp_path / "other.json", other)
+    result = run("check", Y2024, "--previous", path, "--today", TODAY, "--format", "json")
+    finding = json.loads(result.output)["findings"]
+    assert [f["rule"] for f in finding] == ["H.no_previous"] and "另一单位" in finding[0]["message"]
+    result = run("check", Y2024, "--previous", Y2021, "--today", TODAY, "--format", "json")
+    assert "2021年度的报告" in json.loads(result.output)["findings"][0]["message"]
+    renamed = load(Y2023)
+    renamed["unit"] = {"name": "轮台县工商行政管理局", "kind": "department", "level": "county"}
+    path = dump(tmp_path / "renamed.json", renamed)  # no codes: the named file is taken as last year's
+    result = run("check", Y2024, "--previous", path, "--today", TODAY, "--format", "json")
+    assert json.loads(result.output)["findings"] == []
