@@ -139,12 +139,17 @@ class YearOverYear:
         submission = result.submission
         if not isinstance(submission, dict):
             return
+        year = submission.get("year")
+        if not isinstance(year, int) or isinstance(year, bool):
+            if self.add:  # not comparable, but still archived (add_submission refuses it clearly)
+                self._archive(entry, submission, path)
+            return
         try:
             previous = self.source.find(submission)
             findings: list[Finding] = list(
                 self.source.compare(submission, previous, load_layout(_format_of(submission)))
             )
-            if previous is not None and previous.get("year") == submission.get("year", 0) - 1:
+            if previous is not None and previous.get("year") == year - 1:
                 yoy = year_over_year(submission, previous, self.change_factor)
                 findings.extend(change_findings(submission, yoy, self.change_factor))
             else:
