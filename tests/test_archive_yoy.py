@@ -419,3 +419,25 @@ def test_previous_file_of_another_unit_or_year_is_named_not_compared(tmp_path):
     path = dump(tmp_path / "renamed.json", renamed)  # no codes: the named file is taken as last year's
     result = run("check", Y2024, "--previous", path, "--today", TODAY, "--format", "json")
     assert json.loads(result.output)["findings"] == []
+
+
+def test_batch_year_over_year_survives_hostile_submissions(tmp_path):
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    base = load(Y2024)
+    for name, change in {
+        "year-text.json": {"year": "二〇二四"},
+        "no-name.json": {"unit": {"name": ""}},
+        "unit-string.json": {"unit": "某局"},
+        "tables-broken.json": {"applications": {"carried_over": "abc"}, "unit": {"name": "单位乙"}},
+        "text-list.json": {"text": ["不是", "对象"], "unit": {"name": "单位丙"}},
+    }.items():
+        dump(folder / name, {**copy.deepcopy(base), **change})
+    (folder / "list.yaml").write_text("- 1\n- 2\n", encoding="utf-8")
+    db = tmp_path / "库.sqlite"
+    result = run("batch", folder, "-o", tmp_path / "审核", "--archive", db, "--previous", HISTORY)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    data = json.loads((tmp_path / "审核" / "审核结果.json").read_text(encoding="utf-8"))
+    assert not [f for f in data["findings"] if f["rule"] == "F.internal"]
+    assert "未能入库" in result.output
