@@ -6,6 +6,7 @@ Exit status (submission.md): 0 no errors, 1 errors found, 2 usage error.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 
 import click
@@ -36,6 +37,16 @@ def _emit(text: str, output: str | None) -> None:
 @click.version_option(package_name="report_kit", message="report-kit %(version)s")
 def main() -> None:
     """report_kit：政府信息公开工作年度报告的填报、校验与编制工具。"""
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name the same file (existing or not)."""
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
 @main.command()
@@ -76,6 +87,8 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path)
         raise click.UsageError("--annotate 只能用于单个工作簿。")
     if annotate and not annotate.lower().endswith(".xlsx"):
         raise click.UsageError(f"--annotate 的标注副本须保存为 .xlsx 文件，实际为“{annotate}”。")
+    if annotate and _same_file(annotate, files[0]):
+        raise click.UsageError("--annotate 的标注副本不能与被检查的文件相同，请另取一个文件名（原文件不会被修改）。")
     # several files and one --previous FILE: that file is last year's only for its own unit
     source = open_previous(previous, archive_path, strict_file=len(files) > 1)
     reports = [check_file(path, today=today, deadline=deadline, previous=source) for path in files]

@@ -51,6 +51,9 @@ REMOVE_PASSWORD = (
 # Extensions whose content must be a zip or OLE2 container; text under these names is a mistake.
 _CONTAINER_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xlsb", ".xls", ".et", ".ods", ".docx", ".doc", ".wps"}
 
+# Macro-enabled workbook names: refused whatever the content (the clerk must re-save as .xlsx).
+_MACRO_SUFFIXES = {".xlsm", ".xltm"}
+
 # (magic, what it is, how to fix) for binary formats that are never a submission.
 _OTHER_SIGNATURES = (
     (b"%PDF", "PDF文件", "PDF无法校验。" + USE_TEMPLATE),
@@ -131,7 +134,13 @@ def _sniff(path: Path) -> Sniffed:
         head = handle.read(8)
         handle.seek(0)
         if head.startswith(ZIP_MAGICS):
-            return _sniff_zip(handle)
+            sniffed = _sniff_zip(handle)
+            if suffix in _MACRO_SUFFIXES:
+                # Named as a macro workbook: Excel and WPS open it as one, so it is refused
+                # like one even when this copy happens to hold no macros.
+                reason = f"启用宏的工作簿（{suffix}）"
+                raise _refuse("F.unsupported", reason=reason, how_to_fix=SAVE_AS_XLSX)
+            return sniffed
         data = handle.read(settings.MAX_INPUT_BYTES + 1)
     _check_size(len(data))  # the file may have grown since fstat
     if data.startswith(OLE2_MAGIC):
