@@ -290,8 +290,10 @@ def test_list_json_export_formats_and_versions(tmp_path, archive_db):
     out = tmp_path / "导出.xlsx"
     result = run("archive", "export", "--archive", archive_db, "-o", out, "--current-only")
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(out).active
-    assert sheet.max_row == 1 + 4
+    book = load_workbook(out)
+    assert book.sheetnames == ["年报库", "校验问题"]
+    assert book["年报库"].max_row == 1 + 4
+    assert book["校验问题"]["D1"].value == "规则"
 
 
 def test_history_shows_the_years_and_the_changes(archive_db):

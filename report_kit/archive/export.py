@@ -106,6 +106,24 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
         ]
         sheet.append([neutralise(v) for v in values])
     sheet.freeze_panes = "A2"
+    problems = workbook.create_sheet("校验问题")
+    problems.append(["单位名称", "报告年度", "版本", "规则", "级别", "位置", "问题"])
+    levels = {"error": "错误", "warning": "警告", "info": "提示"}
+    for record in records:
+        for finding in record["findings"]:
+            locations = finding.get("locations") or [{}]
+            where = locations[0].get("label") or locations[0].get("pointer") or ""
+            row = [
+                record["unit"],
+                record["year"],
+                record["version"],
+                finding.get("rule", ""),
+                levels.get(finding.get("severity"), finding.get("severity", "")),
+                where,
+                finding.get("message", ""),
+            ]
+            problems.append([neutralise(v) for v in row])
+    problems.freeze_panes = "A2"
     with atomic_path(target) as temp:
         workbook.save(temp)
     return len(records)
