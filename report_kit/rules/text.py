@@ -20,6 +20,7 @@ from report_kit.rules.context import Context
 
 SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
 EXCLUDE_WINDOW = 8
+CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 MAX_QUOTE = 160
 
 
@@ -48,7 +49,13 @@ class ClaimFinder:
         self.exclude = tuple(spec.get("exclude", ()))
 
     def _excluded(self, sentence: str, match: re.Match) -> bool:
-        window = sentence[max(0, match.start() - EXCLUDE_WINDOW) : match.end()]
+        # The words just before the match, but not across a clause: in 「未发出收费通知，未收取
+        # 信息处理费」 the 「通知」 of the first clause says nothing about the second.
+        start = max(0, match.start() - EXCLUDE_WINDOW)
+        clause = CLAUSE_BREAK.search(sentence[start : match.start()][::-1])
+        if clause:
+            start = match.start() - clause.start()
+        window = sentence[start : match.end()]
         return any(word in window for word in self.exclude)
 
     def claims(self, text: str) -> Iterator[Claim]:
