@@ -88,7 +88,9 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path)
     if annotate and not annotate.lower().endswith(".xlsx"):
         raise click.UsageError(f"--annotate 的标注副本须保存为 .xlsx 文件，实际为“{annotate}”。")
     if annotate and _same_file(annotate, files[0]):
-        raise click.UsageError("--annotate 的标注副本不能与被检查的文件相同，请另取一个文件名（原文件不会被修改）。")
+        raise click.UsageError(
+            "--annotate 的标注副本不能与被检查的文件相同，请另取一个文件名（原文件不会被修改）。"
+        )
     # several files and one --previous FILE: that file is last year's only for its own unit
     source = open_previous(previous, archive_path, strict_file=len(files) > 1)
     reports = [check_file(path, today=today, deadline=deadline, previous=source) for path in files]

@@ -9,9 +9,9 @@ warning per number cell, each with its pointer, sheet and A1 address.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-import io
 import json
 import shutil
 import subprocess
@@ -127,10 +127,8 @@ def filled(tmp_path_factory, blank_template, cell_map, example) -> Path:
     for pointer, label in prose.items():
         row = by_label.get(label)
         assert row is not None, f"文字部分 has no row for {label}: {sorted(by_label)}"
-        try:
+        with contextlib.suppress(KeyError):
             text.cell(row, 2).value = get(example, pointer)
-        except KeyError:
-            pass
     out = tmp_path_factory.mktemp("filled") / "填报.xlsx"
     wb.save(out)
     return out
@@ -180,16 +178,12 @@ def test_template_input_cells_are_unlocked_and_validated(blank_template, cell_ma
     # whole-number validation on a count cell, decimal on 万元
     sheet, cell = cell_map["/applications/received/natural_person"]
     kinds = {
-        dv.type
-        for dv in wb[sheet].data_validations.dataValidation
-        if any(cell in rng for rng in dv.sqref)
+        dv.type for dv in wb[sheet].data_validations.dataValidation if any(cell in rng for rng in dv.sqref)
     }
     assert kinds == {"whole"}
     sheet, cell = cell_map["/active_disclosure/fees/amount"]
     kinds = {
-        dv.type
-        for dv in wb[sheet].data_validations.dataValidation
-        if any(cell in rng for rng in dv.sqref)
+        dv.type for dv in wb[sheet].data_validations.dataValidation if any(cell in rng for rng in dv.sqref)
     }
     assert kinds == {"decimal"}
     # drop-down lists for the enumerations
@@ -602,9 +596,7 @@ def test_entity_bomb_in_shared_strings(filled, tmp_path):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == target:
-                data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + data.split(
-                    b"?>", 1
-                )[-1]
+                data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + data.split(b"?>", 1)[-1]
             z.writestr(item, data)
     assert rules_of(out) == ["F.hostile"]
 
@@ -725,6 +717,3 @@ def test_csv_output_names_cells(filled, cell_map, tmp_path):
     raw = (tmp_path / "r.csv").read_bytes()
     text = raw.decode("utf-8-sig")
     assert "S.cell_text" in text and "D7" in text and "表三" in text
-
-
-_ = io  # keep the import list stable for readers of this file
