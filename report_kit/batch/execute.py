@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +36,14 @@ TARGET_CHUNKS_PER_WORKER = 16
 MAX_CHUNK = 32
 
 Item = tuple[str, str]  # (absolute path, relative path)
+
+
+def default_jobs() -> int:
+    """The cores this process may use (a container or taskset may allow fewer than the host has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _context():

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from report_kit.batch.aggregate import Aggregator, cell_pointers
 from report_kit.batch.clean import display_path
 from report_kit.batch.discover import discover
-from report_kit.batch.execute import FILE_TIMEOUT, POOL_THRESHOLD, execute
+from report_kit.batch.execute import FILE_TIMEOUT, POOL_THRESHOLD, default_jobs, execute
 from report_kit.batch.progress import Progress
 from report_kit.batch.roster import RosterIndex, RosterUnit, normalise_name
 from report_kit.catalogue import emit
@@ -267,7 +267,7 @@ def run_batch(
 
     execute(
         items,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or default_jobs(),
         today=today,
         deadline=deadline,
         on_result=collect,

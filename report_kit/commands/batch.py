@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import os
 import sys
 from pathlib import Path
 
@@ -110,7 +109,7 @@ def batch(
         year=year,
         today=today,
         deadline=deadline,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs,  # None: every core this process may use (execute.default_jobs)
         exclude=Path(output),
         progress=sys.stderr,
         after_validation=linker,
