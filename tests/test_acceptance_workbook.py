@@ -498,12 +498,16 @@ def test_csv_is_named_with_the_way_out(tmp_path):
 
 
 def test_encrypted_workbook_is_named(tmp_path):
-    fixture = ROOT / "tests" / "fixtures" / "workbooks"
-    encrypted = [p for p in fixture.glob("*") if "encrypt" in p.name or "密码" in p.name]
-    if not encrypted:
-        pytest.skip("no encrypted fixture")
-    rules_of(encrypted[0])
-    assert "密码" in message_of(encrypted[0])
+    encrypted = ROOT / "tests" / "fixtures" / "workbooks" / "password.xlsx"
+    assert rules_of(encrypted) == ["F.unsupported"]
+    assert "密码" in message_of(encrypted)
+
+
+def test_gbk_csv_is_named_as_csv(tmp_path):
+    """Excel and WPS on Chinese Windows write CSV in GBK: still a CSV, not an encoding issue."""
+    (tmp_path / "表三.csv").write_bytes("项目,自然人,商业企业\n本年新收,18,5\n".encode("gbk"))
+    assert rules_of(tmp_path / "表三.csv") == ["F.unsupported"]
+    assert "CSV" in message_of(tmp_path / "表三.csv")
 
 
 def test_empty_file(tmp_path):
@@ -717,3 +721,117 @@ def test_csv_output_names_cells(filled, cell_map, tmp_path):
     raw = (tmp_path / "r.csv").read_bytes()
     text = raw.decode("utf-8-sig")
     assert "S.cell_text" in text and "D7" in text and "表三" in text
+
+
+# --- meta and prose cells ------------------------------------------------------------------
+
+
+def test_meta_cells_read_and_report_at_their_cells(filled, tmp_path):
+    wb = openpyxl.load_workbook(filled)
+    ws = wb["基本信息"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    assert {"单位名称", "单位类型", "行政层级", "报告年度", "发布日期"} <= set(rows)
+    # the year typed as 「2024年」, the unit name left blank, a kind that is no enumeration value
+    ws.cell(rows["报告年度"], 2).value = "2024年"
+    ws.cell(rows["单位名称"], 2).value = None
+    ws.cell(rows["单位类型"], 2).value = "局"
+    wb.save(tmp_path / "基本.xlsx")
+    report = as_json(check_file(tmp_path / "基本.xlsx"))
+    assert report["valid"] is False
+    where = {
+        f["rule"]: (f["locations"][0].get("sheet"), f["locations"][0].get("cell")) for f in report["findings"]
+    }
+    assert where.get("S.cell_text") == ("基本信息", f"B{rows['报告年度']}"), report["findings"]
+    assert where.get("S.required") == ("基本信息", f"B{rows['单位名称']}")
+    assert where.get("S.enum") == ("基本信息", f"B{rows['单位类型']}")
+    assert not [f for f in report["findings"] if f["rule"].startswith(("T3.", "T4."))]
+
+
+def test_year_in_other_forms(filled, tmp_path):
+    for typed in (2024.0, "２０２４", " 2024 "):
+        wb = openpyxl.load_workbook(filled)
+        wb["基本信息"]["B8"] = typed
+        wb.save(tmp_path / "年.xlsx")
+        assert read_submission(tmp_path / "年.xlsx").submission["year"] == 2024, typed
+        assert check_file(tmp_path / "年.xlsx").findings == [], typed
+
+
+def test_published_date_typed_as_text(filled, tmp_path):
+    for typed in ("2025-01-20", "2025/1/20", "2025年1月20日"):
+        wb = openpyxl.load_workbook(filled)
+        wb["基本信息"]["B10"] = typed
+        wb.save(tmp_path / "日.xlsx")
+        assert read_submission(tmp_path / "日.xlsx").submission["published_on"] == "2025-01-20", typed
+
+
+def test_amount_with_unit_in_wan_yuan_is_a_cell_error(filled, cell_map, tmp_path):
+    pointer = "/active_disclosure/fees/amount"
+    sheet, cell = cell_map[pointer]
+    path = copy_with(filled, tmp_path, {(sheet, cell): "12.35万元"})
+    (finding,) = check_file(path).findings
+    assert finding.rule == "S.cell_text"
+    assert (finding.locations[0].sheet, finding.locations[0].cell) == (sheet, cell)
+
+
+def test_fee_figures_are_cells_too(filled, cell_map, tmp_path):
+    pointer = "/fees/amount_collected"
+    sheet, cell = cell_map[pointer]
+    assert sheet == "文字部分"
+    path = copy_with(filled, tmp_path, {(sheet, cell): "300元"})
+    (finding,) = check_file(path).findings
+    assert finding.rule == "S.cell_text"
+    assert finding.locations[0].cell == cell
+
+
+# --- the same findings whether the report came as YAML or as a workbook ----------------------
+
+SAME = ["01-balance.yaml", "02-outcome-total.yaml", "03-applicant-total.yaml", "06-text-mismatch.yaml",
+        "07-fees.yaml", "09-late-and-code.yaml"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SAME)
+def test_workbook_gives_the_findings_of_the_yaml(tmp_path, name):
+    source = ROOT / "examples" / "invalid" / name
+    out = tmp_path / "填.xlsx"
+    assert run("template", "-o", out, "--fill", source).exit_code == 0
+    from_yaml = as_json(check_file(source))
+    from_xlsx = as_json(check_file(out))
+    assert from_xlsx["valid"] == from_yaml["valid"]
+
+    def key(report):
+        return [
+            (f["rule"], f["message"], [loc["pointer"] for loc in f["locations"]]) for f in report["findings"]
+        ]
+
+    assert key(from_xlsx) == key(from_yaml)
+    for finding in from_xlsx["findings"]:
+        for loc in finding["locations"]:
+            if loc["pointer"].startswith(
+                ("/applications", "/reviews", "/active_disclosure", "/text", "/fees")
+            ):
+                assert loc.get("sheet") and loc.get("cell"), finding
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculates_formulas_and_other_formats_are_refused(filled, cell_map, tmp_path):
+    """A formula saved without a value is an error; once LibreOffice has saved it, it reads."""
+    total = cell_map["/applications/received/total"]
+    first = cell_map["/applications/received/natural_person"]
+    last = cell_map["/applications/received/other"]
+    path = copy_with(filled, tmp_path, {total: f"=SUM({first[1]}:{last[1]})"}, name="公式.xlsx")
+    (finding,) = check_file(path).findings
+    assert finding.rule == "S.cell_text" and "SUM" in finding.message
+    outdir = tmp_path / "lo"
+    profile = tmp_path / "profile"
+    for target in ("xlsx", "xls", "ods"):
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+             "--convert-to", target, "--outdir", str(outdir), str(path)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    resaved = outdir / "公式.xlsx"
+    assert check_file(resaved).findings == []
+    assert read_submission(resaved).submission == read_submission(filled).submission
+    for target in ("xls", "ods"):
+        assert rules_of(outdir / f"公式.{target}") == ["F.unsupported"]
+        assert "xlsx" in message_of(outdir / f"公式.{target}")

@@ -43,6 +43,10 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 SAVE_AS_XLSX = "请在Excel/WPS中打开该文件，“另存为”Excel工作簿(*.xlsx)后重新提交。"
 USE_TEMPLATE = "请使用report_kit生成的.xlsx模板填写，或按示例提交JSON/YAML文件。"
+CSV_WAY_OUT = (
+    "CSV文件只保存一张表的文字，没有模板的结构，无法校验。请在report_kit生成的.xlsx模板中填写，"
+    "按Excel工作簿(*.xlsx)保存后提交（不要“另存为”CSV）；也可以按示例提交JSON/YAML文件。"
+)
 REMOVE_PASSWORD = (
     "请在Excel/WPS中取消文件密码（文件→信息→保护工作簿→用密码进行加密，清空密码），"
     "再“另存为”Excel工作簿(*.xlsx)后重新提交。"
@@ -410,6 +414,9 @@ def _sniff_text(data: bytes, suffix: str) -> Sniffed:
     data = data.removeprefix(UTF8_BOM)
     if not data.strip():
         raise _refuse("F.empty")
+    if suffix in (".csv", ".tsv"):
+        # Named CSV: refused as CSV whatever its encoding (Excel and WPS write GBK CSV files).
+        raise _refuse("F.unsupported", reason="CSV文本文件", how_to_fix=CSV_WAY_OUT)
     sample = data[:4096]
     if b"\x00" in sample:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
@@ -425,8 +432,8 @@ def _sniff_text(data: bytes, suffix: str) -> Sniffed:
         raise _refuse("F.empty")
     if stripped.startswith("<"):
         raise _markup_refusal(data)
-    if suffix in (".csv", ".tsv") or (suffix not in (".json", ".yaml", ".yml") and _looks_like_csv(stripped)):
-        raise _refuse("F.unsupported", reason="CSV文本文件", how_to_fix=USE_TEMPLATE)
+    if suffix not in (".json", ".yaml", ".yml") and _looks_like_csv(stripped):
+        raise _refuse("F.unsupported", reason="CSV文本文件", how_to_fix=CSV_WAY_OUT)
     if suffix == ".json":
         return Sniffed("json", (), data)
     if suffix in (".yaml", ".yml"):
