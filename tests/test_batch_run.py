@@ -157,6 +157,7 @@ def test_workbook_sheets_and_findings(folder: Path, tmp_path: Path):
     data = json.loads((tmp_path / "review" / "审核结果.json").read_text(encoding="utf-8"))
     assert data["counts"]["missing"] == 1 and len(data["summary"]) == 9
     assert data["aggregate"]["tables"] == result.aggregate
+    assert data["aggregate"]["applications"] == result.aggregate["applications"]
 
 
 def test_formula_like_unit_names_are_neutralised(tmp_path: Path):

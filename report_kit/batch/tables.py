@@ -135,5 +135,7 @@ def to_data(result: BatchResult) -> dict[str, Any]:
             "submissions": result.aggregate_count,
             "files": result.aggregate_files,
             "tables": result.aggregate,
+            # the same sums under their canonical keys, so aggregate["applications"] reads like a submission
+            **result.aggregate,
         },
     }
