@@ -87,6 +87,10 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path)
         raise click.UsageError("--annotate 只能用于单个工作簿。")
     if annotate and not annotate.lower().endswith(".xlsx"):
         raise click.UsageError(f"--annotate 的标注副本须保存为 .xlsx 文件，实际为“{annotate}”。")
+    if output and any(_same_file(output, path) for path in files):
+        raise click.UsageError(f"-o/--output 的结果文件“{output}”是被检查的文件之一，请另取一个文件名。")
+    if annotate and output and _same_file(annotate, output):
+        raise click.UsageError("--annotate 的标注副本与 -o/--output 的结果文件不能是同一个文件。")
     if annotate and _same_file(annotate, files[0]):
         raise click.UsageError(
             "--annotate 的标注副本不能与被检查的文件相同，请另取一个文件名（原文件不会被修改）。"

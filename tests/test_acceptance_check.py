@@ -578,3 +578,64 @@ def test_text_warnings_keep_the_report_valid(tmp_path):
     assert data["valid"] is True
     assert [f["rule"] for f in data["findings"]] == ["X.received"]
     assert data["counts"]["warning"] == 1
+
+
+# --- hostile and odd structured files ------------------------------------------------------
+
+
+def alias_bomb() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for i in range(1, 10):
+        name = chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "rule", "fragment"),
+    [
+        ("bomb.yaml", alias_bomb(), "F.hostile", "别名"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "F.hostile", "嵌套"),
+        ("deep.yaml", "[" * 100_000 + "]" * 100_000, "F.hostile", "嵌套"),
+        ("big.json", '{"year": ' + "9" * 5000 + "}", "F.hostile", "位数"),
+        ("big.yaml", "year: " + "9" * 5000 + "\n", "F.hostile", "位数"),
+        ("nan.json", '{"format": "2021", "year": NaN}', "F.syntax", "NaN"),
+        ("dup.json", '{"format": "2021",\n "format": "2019"}', "F.syntax", "第2行"),
+        ("dup.yaml", 'format: "2021"\nyear: 2024\nformat: "2019"\n', "F.syntax", "第3行"),
+        ("tab.yaml", "format: '2021'\n\tyear: 2024\n", "F.syntax", "第2行"),
+        ("nul.json", '{"format": "2021\x00"}', None, ""),
+    ],
+)
+def test_hostile_structured_files(tmp_path, name, content, rule, fragment):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, data = check_json(path)
+    assert code == 1
+    if rule:
+        assert [f["rule"] for f in data["findings"]] == [rule], data["findings"]
+    message = data["findings"][0]["message"]
+    assert fragment in message
+    assert "UTF-16" not in message
+    # Chinese only: no English parser message leaks through
+    assert not any(word in message for word in ("exceeded", "Exceeds", "Error", "found", "expected"))
+
+
+def test_output_onto_an_input_is_refused(tmp_path):
+    path = tmp_path / "报告.json"
+    path.write_bytes(EXAMPLE.read_bytes())
+    result = run("check", path, "-o", path)
+    assert result.exit_code == 2
+    assert path.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_not_evaluated_rules_are_listed_not_passed():
+    sub = load_example()
+    put(sub, "/applications/received/natural_person", "十八")
+    result = validate(sub)
+    assert rules(result) == ["S.type"]
+    report = json.loads(json.dumps(result.to_dict() if hasattr(result, "to_dict") else {}, default=str))
+    not_evaluated = report.get("not_evaluated", getattr(result, "not_evaluated", []))
+    assert any("T3.balance" in item for item in not_evaluated)
+    assert any("T3.applicant_total" in item for item in not_evaluated)

@@ -420,7 +420,8 @@ def _sniff_text(data: bytes, suffix: str) -> Sniffed:
     sample = data[:4096]
     if b"\x00" in sample:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if max(even, odd) >= 4 * min(even, odd):
+        # UTF-16 text has a NUL in (nearly) every other byte, not one stray NUL.
+        if max(even, odd) >= len(sample) // 8 and max(even, odd) >= 4 * min(even, odd):
             raise _refuse("F.encoding", reason="检测到UTF-16编码（无BOM）")
         raise _refuse("F.unsupported", reason="无法识别的二进制文件", how_to_fix=USE_TEMPLATE)
     try:

@@ -63,30 +63,105 @@ def _syntax(kind: str, line: int, column: int, reason: str) -> ReadResult:
     )
 
 
+def _duplicate_reason(key: Any) -> str:
+    return f"键“{key}”在同一层出现了两次，后一个会覆盖前一个"
+
+
+def _not_a_json_number(name: str) -> Any:
+    raise _BadConstant(name)
+
+
+class _BadConstant(Exception):
+    pass
+
+
 def parse_json(text: str) -> ReadResult:
     try:
-        document = json.loads(text, object_pairs_hook=_reject_duplicates)
+        document = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_not_a_json_number)
     except _Duplicate as exc:
-        return ReadResult(
-            None,
-            [
-                emit(
-                    "F.syntax",
-                    {
-                        "kind": "JSON",
-                        "line": "?",
-                        "column": "?",
-                        "reason": f"键“{exc.key}”在同一层出现了两次，后一个会覆盖前一个",
-                    },
-                )
-            ],
-            kind="json",
-        )
+        line, column = _duplicate_position(text, exc.key)
+        return _syntax("JSON", line, column, _duplicate_reason(exc.key))
+    except _BadConstant as exc:
+        line, column = _position_of(text, str(exc))
+        return _syntax("JSON", line, column, f"“{exc}”不是JSON中合法的数值，请填写数字")
     except json.JSONDecodeError as exc:
         return _syntax("JSON", exc.lineno, exc.colno, _json_reason(exc.msg))
     except RecursionError:
         return ReadResult(None, [emit("F.hostile", {"reason": "JSON嵌套层数过深"})], kind="json")
+    except ValueError:  # an integer of thousands of digits (int max_str_digits)
+        return ReadResult(None, [emit("F.hostile", {"reason": "文件中的数字位数过多"})], kind="json")
     return _finish(document, "json")
+
+
+def _position_of(text: str, needle: str) -> tuple[int | str, int | str]:
+    at = text.find(needle)
+    if at < 0:
+        return "?", "?"
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def _duplicate_position(text: str, key: str) -> tuple[int | str, int | str]:
+    """Line and column of the repeated key: PyYAML reads JSON and knows where nodes are."""
+    try:
+        parse_yaml_document(text)
+    except _DuplicateAt as exc:
+        return exc.line, exc.column
+    except Exception:  # noqa: S110 - the position is a courtesy; the finding stands without it
+        pass
+    return "?", "?"
+
+
+class _DuplicateAt(Exception):
+    def __init__(self, key: Any, mark) -> None:
+        super().__init__(key)
+        self.key = key
+        self.line = mark.line + 1 if mark else "?"
+        self.column = mark.column + 1 if mark else "?"
+
+
+_LOADER = None
+
+
+def _loader():
+    """The safe YAML loader (C-accelerated when available) that refuses duplicate keys.
+
+    PyYAML silently keeps the last of two equal keys; in a report that hides a typo (two
+    ``received`` blocks, the second one wins), so a repeated key is a syntax error here too.
+    """
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Loader(base):  # type: ignore[misc, valid-type]
+            pass
+
+        def construct_mapping(loader, node, deep=False):
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = loader.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                except TypeError:  # unhashable: the constructor reports it
+                    continue
+                if duplicate:
+                    raise _DuplicateAt(key, key_node.start_mark)
+                seen.add(key)
+            return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+        Loader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
+        _LOADER = Loader
+    return _LOADER
+
+
+def parse_yaml_document(text: str) -> Any:
+    import yaml
+
+    return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader
 
 
 def _json_reason(message: str) -> str:
@@ -102,38 +177,62 @@ def _json_reason(message: str) -> str:
     for english, chinese in known.items():
         if message.startswith(english):
             return chinese
-    return message
+    if "escape" in message:
+        return "反斜杠“\\”用法不对（文字中的反斜杠请写成“\\\\”）"
+    return "写法不符合JSON语法"
 
 
 def parse_yaml(text: str) -> ReadResult:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        document = parse_yaml_document(text)
+    except _DuplicateAt as exc:
+        return _syntax("YAML", exc.line, exc.column, _duplicate_reason(exc.key))
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):
+            return ReadResult(None, [emit("F.hostile", {"reason": "YAML嵌套层数过深"})], kind="yaml")
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else "?"
         column = mark.column + 1 if mark else "?"
-        return _syntax("YAML", line, column, _yaml_reason(exc))
-    except yaml.YAMLError as exc:
-        return _syntax("YAML", "?", "?", str(exc))
+        return _syntax("YAML", line, column, _yaml_reason(exc, text))
+    except yaml.YAMLError:
+        return _syntax("YAML", "?", "?", "写法不符合YAML语法（请检查缩进、冒号和引号）")
     except RecursionError:
         return ReadResult(None, [emit("F.hostile", {"reason": "YAML嵌套层数过深"})], kind="yaml")
+    except ValueError:  # an integer of thousands of digits (int max_str_digits)
+        return ReadResult(None, [emit("F.hostile", {"reason": "文件中的数字位数过多"})], kind="yaml")
     return _finish(document, "yaml")
 
 
-def _yaml_reason(exc) -> str:
+def _yaml_reason(exc, text: str = "") -> str:
+    """A Chinese sentence for PyYAML's problem (pure-Python and C loaders word them differently)."""
     problem = exc.problem or ""
-    if "found character '\\t'" in problem:
+    context = exc.context or ""
+    mark = exc.problem_mark
+    here = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
+    if here == "\t" or "'\\t'" in problem:
         return "使用了制表符（Tab）缩进，YAML只允许空格缩进"
-    if "mapping values are not allowed" in problem:
-        return "冒号位置不对（冒号后要有空格，含冒号的文字要加引号）"
-    if "could not find expected ':'" in problem:
-        return "缺少冒号（或缩进不一致）"
-    if "found duplicate anchor" in problem or "found undefined alias" in problem:
-        return "别名/锚点使用错误"
-    return problem or str(exc)
+    known = (
+        ("mapping values are not allowed", "冒号位置不对（冒号后要有空格，含冒号的文字要加引号）"),
+        ("could not find expected ':'", "缺少冒号（或缩进不一致）"),
+        ("duplicate anchor", "别名/锚点使用错误"),
+        ("undefined alias", "别名/锚点使用错误"),
+        ("could not determine a constructor", "使用了不允许的YAML标签（以!!开头的类型标记）"),
+        ("unhashable key", "键名不能是列表或映射"),
+        ("expected ',' or ']'", "方括号[ ]没有成对，或缺少逗号"),
+        ("expected ',' or '}'", "花括号{ }没有成对，或缺少逗号"),
+        ("expected '-' indicator", "列表项或缩进不一致（同一层的内容应对齐）"),
+        ("expected <block end>", "缩进不一致（同一层的内容应对齐）"),
+        ("unexpected end of stream", "文件意外结束（可能缺少结尾的引号或括号）"),
+        ("cannot start any token", "此处的字符不能作为YAML内容的开头（如@、`、%，含这些字符的文字请加引号）"),
+    )
+    for english, chinese in known:
+        if english in problem or english in context:
+            return chinese
+    if "quoted scalar" in context:
+        return "引号没有成对"
+    return "写法不符合YAML语法（请检查缩进、冒号和引号）"
 
 
 def _finish(document: Any, kind: str) -> ReadResult:
