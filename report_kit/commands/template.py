@@ -26,6 +26,22 @@ def _enum_option(name: str):
     return convert
 
 
+def _year_option(ctx, param, value):
+    """The report year, with the reason in Chinese (click's IntRange explains in English)."""
+    from report_kit.settings import YEAR_RANGE
+
+    if value is None:
+        return None
+    low, high = YEAR_RANGE
+    text = str(value).strip().translate({0xFF10 + d: 0x30 + d for d in range(10)})
+    if not text.isdigit():
+        raise click.BadParameter(f"“{value}”不是年份，应为四位数字的统计年度，如2024")
+    year = int(text)
+    if not low <= year <= high:
+        raise click.BadParameter(f"{year}不是有效的报告年度，应在{low}至{high}之间")
+    return year
+
+
 def _read_or_fail(path: str, what: str) -> dict:
     from report_kit.readers import read_submission
 
@@ -45,7 +61,7 @@ def _read_or_fail(path: str, what: str) -> dict:
     help="要生成的工作簿，如 填报模板.xlsx；与 --roster 同用时为存放各单位模板的文件夹。",
 )
 @click.option("--unit", help="单位名称（与公章一致）。")
-@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（统计年度），默认为上一年。")
+@click.option("--year", callback=_year_option, help="报告年度（统计年度），默认为上一年。")
 @click.option(
     "--kind",
     callback=_enum_option("kind"),

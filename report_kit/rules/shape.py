@@ -119,7 +119,16 @@ def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> It
             )
     elif keyword == "type":
         expected = error.validator_value
-        if expected == "integer" and isinstance(value, float) and not isinstance(value, bool):
+        if expected == "integer" and isinstance(value, float) and pointer == "/year":
+            schema = error.schema  # 2024.5 or NaN is not a year, and the year is not a count
+            yield make(
+                "S.year",
+                pointer,
+                {"minimum": schema.get("minimum"), "maximum": schema.get("maximum")},
+                expected=f"{schema.get('minimum')}–{schema.get('maximum')}",
+                actual=value,
+            )
+        elif expected == "integer" and isinstance(value, float) and not isinstance(value, bool):
             yield make("S.integer", pointer, {}, expected="整数", actual=value)
         else:
             yield make(
