@@ -310,3 +310,26 @@ def test_an_unreadable_file_counts_for_the_unit_its_name_names(tmp_path: Path):
     assert [f["unit"] for f in result.missing] == ["轮台县统计局"]
     by_file = {e["file"]: e["status"] for e in result.entries}
     assert by_file["轮台县审计局-2024年报.json"] == "无法读取" and by_file["a.json"] == "通过"
+
+
+def test_hostile_rosters_are_refused_with_a_reason(tmp_path: Path):
+    from openpyxl import Workbook
+
+    from report_kit.batch.roster import RosterError, read_roster
+
+    from hostile import inject_doctype, write_zero_bomb
+
+    write_zero_bomb(tmp_path / "bomb.xlsx", 300 * 1024 * 1024)
+    Workbook().save(tmp_path / "plain.xlsx")
+    inject_doctype(tmp_path / "plain.xlsx", tmp_path / "entities.xlsx")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    for name in ("bomb.xlsx", "entities.xlsx", "broken.xlsx"):
+        with pytest.raises(RosterError, match=name):
+            read_roster(tmp_path / name)
+    write_json(tmp_path / "in" / "a.json", submission("甲局"))
+    outcome = CliRunner().invoke(
+        main,
+        ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "r"), "--roster", str(tmp_path / "bomb.xlsx")],
+    )
+    assert outcome.exit_code == 2 and "压缩炸弹" in outcome.stderr
+    assert not (tmp_path / "r").exists()

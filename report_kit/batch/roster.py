@@ -120,7 +120,12 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+ROSTER_MAX_BYTES = 20 * 1024 * 1024  # a roster of tens of thousands of units is ~2 MB
+
+
 def _csv_rows(path: Path) -> list[list]:
+    if path.stat().st_size > ROSTER_MAX_BYTES:
+        raise RosterError(f"名单“{path.name}”超过20MB，不像是一份报送名单。")
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -136,6 +141,14 @@ def _csv_rows(path: Path) -> list[list]:
 def _xlsx_rows(path: Path) -> list[list]:
     from python_calamine import CalamineWorkbook
 
+    from report_kit.readers.sniff import check_xlsx_container
+
+    try:
+        refused = check_xlsx_container(path)  # the same bomb defences as for submissions
+    except Exception:
+        refused = []  # not a zip at all: calamine below says so
+    if refused:
+        raise RosterError(f"名单“{path.name}”无法使用。{refused[0].message}")
     try:
         book = CalamineWorkbook.from_path(str(path))
         return book.get_sheet_by_index(0).to_python()
