@@ -24,6 +24,18 @@ CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 MAX_QUOTE = 160
 
 
+# A number the prose states, not an estimate: 「数十件」「几十件」「十余件」「二十多起」 are none.
+CLAIM_NUMBER = r"(?<![数几])" + NUMBER_PATTERN + r"(?![余多几来])"
+_CHINESE_DIGITS = set("零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖")
+
+
+def _estimate(numeral: str) -> bool:
+    """「两三件」「七八起」: two digits side by side are a range, not 23 or 78."""
+    if len(numeral) < 2 or not set(numeral) <= _CHINESE_DIGITS:
+        return False
+    return "两" in numeral or (len(numeral) == 2 and not set(numeral) & {"零", "〇"})
+
+
 @dataclass(frozen=True)
 class Claim:
     value: int | float
@@ -44,7 +56,7 @@ def default_text_pointers(layout: Layout) -> list[str]:
 
 class ClaimFinder:
     def __init__(self, spec: dict) -> None:
-        self.patterns = [re.compile(p.replace("{NUM}", NUMBER_PATTERN)) for p in spec["patterns"]]
+        self.patterns = [re.compile(p.replace("{NUM}", CLAIM_NUMBER)) for p in spec["patterns"]]
         self.zero_patterns = [re.compile(p) for p in spec.get("zero_patterns", ())]
         self.exclude = tuple(spec.get("exclude", ()))
 
@@ -65,7 +77,7 @@ class ClaimFinder:
                 for match in pattern.finditer(sentence):
                     if self._excluded(sentence, match):
                         continue
-                    value = parse_number(match.group("num"))
+                    value = None if _estimate(match.group("num")) else parse_number(match.group("num"))
                     if value is not None:
                         found.append(value)
             if found:
