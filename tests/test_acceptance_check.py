@@ -565,6 +565,8 @@ def test_prose_numbers_and_negations(text, expected):
         ("本年度未发出收费通知，未收取信息处理费。", [("X.fee_notices", 1, 0), ("X.fees", 300, 0)]),
         ("本年度实际收取信息处理费500元。", [("X.fees", 300, 500)]),
         ("本年度发出收费通知两件，实际收取300元。", [("X.fee_notices", 1, 2)]),
+        ("本年度发出收费通知1件，通知金额500元，实际收取300元。", [("X.fee_notified", 300, 500)]),
+        ("本年度发出收费通知1件，通知金额300元，实际收取三百元。", []),
     ],
 )
 def test_prose_fee_statements(text, expected):
