@@ -648,3 +648,21 @@ def test_not_evaluated_rules_are_listed_not_passed():
     not_evaluated = report.get("not_evaluated", getattr(result, "not_evaluated", []))
     assert any("T3.balance" in item for item in not_evaluated)
     assert any("T3.applicant_total" in item for item in not_evaluated)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--bogus", "x.json"], ["check"], ["check", "--format", "xml", "x.json"], ["nosuchcommand"]],
+)
+def test_usage_errors_are_explained_in_chinese(args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "错误：" in result.output and "用法" in result.output
+    assert "Error:" not in result.output and "Usage:" not in result.output
+
+
+def test_help_is_chinese():
+    result = run("check", "--help")
+    assert result.exit_code == 0
+    assert "--format" in result.output and "--annotate" in result.output and "-o, --output" in result.output
+    assert "Show this message" not in result.output
