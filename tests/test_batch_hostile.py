@@ -333,3 +333,28 @@ def test_hostile_rosters_are_refused_with_a_reason(tmp_path: Path):
     )
     assert outcome.exit_code == 2 and "压缩炸弹" in outcome.stderr
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs fork to monkeypatch inside workers")
+def test_a_hang_inside_a_big_chunk_is_found_quickly(tmp_path: Path, monkeypatch):
+    import time
+
+    from report_kit import check as check_module
+    from report_kit.batch import execute
+
+    monkeypatch.setattr(execute, "TARGET_CHUNKS_PER_WORKER", 1)  # chunks of 20 files
+    for i in range(40):
+        write_json(tmp_path / "in" / f"{i:02d}.json", submission(f"单位{i}"))
+    real = check_module.check_file
+
+    def hangs(path, **kwargs):
+        if str(path).endswith("31.json"):
+            time.sleep(3600)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(check_module, "check_file", hangs)
+    started = time.monotonic()
+    result = run_batch(tmp_path / "in", today=TODAY, jobs=2, timeout=1.5)
+    assert time.monotonic() - started < 30  # not 20 files × the timeout
+    assert [e["file"] for e in result.entries if e["status"] != "通过"] == ["31.json"]
+    assert len(result.entries) == 40

@@ -82,7 +82,7 @@ def _pool_round(
 ) -> tuple[list[Item], list[Item]]:
     """Run ``items`` in one pool. Returns ``(suspects, not_started)``: the items whose results
     were lost when the pool broke (a worker died) or got stuck (no chunk finished within
-    ``timeout`` × chunk size seconds), and the items never handed to a worker."""
+    ``timeout`` seconds), and the items never handed to a worker."""
     pending_chunks = list(_chunks(items, size))
     suspects: list[Item] = []
     in_flight: dict[Any, list[Item]] = {}
@@ -104,7 +104,9 @@ def _pool_round(
                     break
             if broken or not in_flight:
                 continue
-            done, _ = wait(in_flight, timeout=timeout * size, return_when=FIRST_COMPLETED)
+            # no chunk at all finished for ``timeout`` seconds: stuck. A false alarm (a chunk of
+            # slow but sound files) only costs a re-run of those files one per task
+            done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
             if not done:  # stuck: a file hangs rather than crashes; stop the workers
                 _kill_workers(executor)
                 broken = True
