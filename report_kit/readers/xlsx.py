@@ -436,18 +436,28 @@ def _plain_number(raw: int | float) -> int | float:
     return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
+_CHINESE_DIGITS = frozenset("零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖")
+
+
+def _digit_range(text: str) -> bool:
+    """「两三」「三四」: two digits side by side are an estimate, not 23 or 34."""
+    if len(text) < 2 or not set(text) <= _CHINESE_DIGITS:
+        return False
+    return "两" in text or (len(text) == 2 and not set(text) & {"零", "〇"})
+
+
 def _suggest(text: str, slot: Slot) -> tuple[str, str]:
     """(hint, how to fix) for text in a number cell; the number when it is obvious."""
     if text in _NOTHING:
         return "（如表示没有发生，应填0）", "没有发生的事项请填0，不要填“无”“/”“—”等符号。"
     core = text
-    for prefix in ("共", "约", "合计"):
+    for prefix in ("共", "合计"):
         core = core.removeprefix(prefix)
     for unit in _UNITS:
         if core.endswith(unit):
             core = core[: -len(unit)].strip(_SPACES)
             break
-    number = parse_number(core) if core else None
+    number = parse_number(core) if core and not _digit_range(core) else None
     if number is None or number < 0:
         return "", _FIX_DEFAULT
     if slot.kind == "count" and number != int(number):
