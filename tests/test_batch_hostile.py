@@ -310,6 +310,10 @@ def test_an_unreadable_file_counts_for_the_unit_its_name_names(tmp_path: Path):
     assert [f["unit"] for f in result.missing] == ["轮台县统计局"]
     by_file = {e["file"]: e["status"] for e in result.entries}
     assert by_file["轮台县审计局-2024年报.json"] == "无法读取" and by_file["a.json"] == "通过"
+    write_outputs(result, tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "审核结果.json").read_text(encoding="utf-8"))
+    units = {row["file"]: row["unit"] for row in data["summary"]}
+    assert units["轮台县审计局-2024年报.json"] == "轮台县审计局" and units["乱码.json"] == ""
 
 
 def test_hostile_rosters_are_refused_with_a_reason(tmp_path: Path):

@@ -19,6 +19,12 @@ def unit_kind_label(kind: str) -> str:
     return load_layout().enums["kind"].get(kind, kind)
 
 
+def shown_unit(entry: dict) -> str:
+    """The unit a file is from: its own name, or for an unreadable file the roster unit its
+    file name names (``roster.RosterIndex.match_file_name``)."""
+    return entry["unit"] or entry.get("roster_name", "")
+
+
 def summary_rows(result: BatchResult) -> list[dict[str, Any]]:
     rows = []
     for entry in result.entries:
@@ -26,7 +32,7 @@ def summary_rows(result: BatchResult) -> list[dict[str, Any]]:
         figures = entry["figures"]
         rows.append(
             {
-                "unit": entry["unit"],
+                "unit": shown_unit(entry),
                 "unit_kind": entry["unit_kind"],
                 "unit_kind_label": unit_kind_label(entry["unit_kind"]),
                 "code": entry["code"],
@@ -83,7 +89,7 @@ def finding_rows(result: BatchResult) -> list[dict[str, Any]]:
         address = f"{sheet}!{cell}" if sheet and cell else (sheet or "")
         rows.append(
             {
-                "unit": entry["unit"] if entry is not None else finding.get("unit", ""),
+                "unit": shown_unit(entry) if entry is not None else finding.get("unit", ""),
                 "file": entry["file"] if entry is not None else "",
                 "rule": finding["rule"],
                 "severity": finding["severity"],
