@@ -684,17 +684,32 @@ def test_openpyxl_values_copied_into_fresh_workbook_are_not_guessed(filled, tmp_
     assert [f["rule"] for f in report["findings"]] == ["S.workbook"]
 
 
+ODD_TEXT = "'以撇号开头\n  两个空格开头\t制表符 😀\n=SUM(A1)\n+1\n-2\n@x\n“引号”<b>&amp;</b>"
+
+
+def odd_submission(example: dict) -> dict:
+    sub = json.loads(json.dumps(example))
+    sub["text"]["other"]["more"] = ODD_TEXT
+    sub["unit"]["code"] = "11652822010293476R"
+    return sub
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_resave_reads_identically(filled, tmp_path):
+def test_libreoffice_resave_reads_identically(filled, tmp_path, example):
     outdir = tmp_path / "lo"
     outdir.mkdir()
     src = tmp_path / "resave.xlsx"
     shutil.copy(filled, src)
+    # and a report with awkward prose, written into the template by report-kit itself
+    (tmp_path / "odd.json").write_text(json.dumps(odd_submission(example), ensure_ascii=False), "utf-8")
+    odd = tmp_path / "odd.xlsx"
+    assert run("template", "-o", odd, "--fill", tmp_path / "odd.json").exit_code == 0
+    assert read_submission(odd).submission == odd_submission(example)
     profile = tmp_path / "profile"
     subprocess.run(
         [
             SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-            "--convert-to", "xlsx", "--outdir", str(outdir), str(src),
+            "--convert-to", "xlsx", "--outdir", str(outdir), str(src), str(odd),
         ],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
@@ -703,6 +718,17 @@ def test_libreoffice_resave_reads_identically(filled, tmp_path):
     assert again.read_bytes() != src.read_bytes()
     assert read_submission(again).submission == read_submission(filled).submission
     assert check_file(again).findings == []
+    assert read_submission(outdir / "odd.xlsx").submission == odd_submission(example)
+
+
+def test_fill_refuses_text_longer_than_a_cell(tmp_path, example):
+    sub = json.loads(json.dumps(example))
+    sub["text"]["problems"] = "问题" * 20000
+    (tmp_path / "长.json").write_text(json.dumps(sub, ensure_ascii=False), encoding="utf-8")
+    result = run("template", "-o", tmp_path / "长.xlsx", "--fill", tmp_path / "长.json")
+    assert result.exit_code == 1
+    assert "32767" in result.output and "五、存在的主要问题及改进情况" in result.output
+    assert not (tmp_path / "长.xlsx").exists()
 
 
 def test_python_dash_m_runs_check(filled):

@@ -42,6 +42,25 @@ def _year_option(ctx, param, value):
     return year
 
 
+EXCEL_CELL_LIMIT = 32767  # characters an Excel (and WPS) cell can hold
+
+
+def _refuse_overlong_text(submission: dict, path: str) -> None:
+    """A prose item longer than a cell holds would be cut off silently: say so instead."""
+    from report_kit.layout import load_layout
+
+    layout = load_layout("2021")
+    for item in layout.text_items:
+        node: object = submission
+        for part in item["pointer"].strip("/").split("/"):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str) and len(node) > EXCEL_CELL_LIMIT:
+            raise click.ClickException(
+                f"报告“{path}”中“{layout.label(item['pointer'])}”有{len(node)}个字符，超过Excel单元格"
+                f"最多{EXCEL_CELL_LIMIT}个字符的限制，无法完整填入模板；请精简该部分后再生成。"
+            )
+
+
 def _read_or_fail(path: str, what: str) -> dict:
     from report_kit.readers import read_submission
 
@@ -126,6 +145,8 @@ def template(output, unit, year, kind, level, scope, region, code, previous, fil
             f"报告“{fill}”使用的是{submission.get('format')}年版格式，填报模板只有2021年版"
             "（国办公开办函〔2021〕30号）：旧版表格的数字无法对应填入。"
         )
+    if submission is not None:
+        _refuse_overlong_text(submission, fill)
     last_year = _read_or_fail(previous, "上年报告") if previous else None
     try:
         write_workbook(
