@@ -861,3 +861,36 @@ def test_libreoffice_recalculates_formulas_and_other_formats_are_refused(filled,
     for target in ("xls", "ods"):
         assert rules_of(outdir / f"公式.{target}") == ["F.unsupported"]
         assert "xlsx" in message_of(outdir / f"公式.{target}")
+
+
+def rewrite(filled: Path, out: Path, change=None, add=None) -> Path:
+    src = zipfile.ZipFile(filled)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            data = change(item.filename, data) if change else data
+            if data is not None:
+                z.writestr(item.filename, data)
+        for name, data in (add or {}).items():
+            z.writestr(name, data)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("what", "change", "add", "rule"),
+    [
+        ("path traversal", None, {"../../evil.txt": b"x"}, "F.hostile"),
+        ("absolute path", None, {"/etc/evil": b"x"}, "F.hostile"),
+        ("no workbook part", lambda n, d: None if n == "xl/workbook.xml" else d, None, "F.corrupt"),
+        ("sheet part missing", lambda n, d: None if n == "xl/worksheets/sheet5.xml" else d, None, "F.corrupt"),
+        ("broken sheet xml", lambda n, d: b"<worksheet><sheetData><row" if n.endswith("sheet5.xml") else d, None,
+         "F.corrupt"),
+        ("external entity", lambda n, d: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+         + d.split(b"?>", 1)[-1] if n == "xl/workbook.xml" else d, None, "F.hostile"),
+    ],
+)  # fmt: skip
+def test_damaged_or_hostile_parts(filled, tmp_path, what, change, add, rule):
+    out = rewrite(filled, tmp_path / "坏.xlsx", change, add)
+    assert rules_of(out) == [rule], what
+    message = message_of(out)
+    assert "Error" not in message and "NotFound" not in message

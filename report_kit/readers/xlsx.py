@@ -124,6 +124,9 @@ def read_workbook(path: str | os.PathLike) -> ReadResult:
 
 
 def _read_book(book, path: str) -> ReadResult:
+    if not book.sheet_names:  # no xl/workbook.xml, or one that lists nothing
+        reason = "工作簿中没有任何工作表"
+        return ReadResult(None, [emit("F.corrupt", {"reason": reason})], kind="xlsx")
     version, fmt = _identify(book, path)
     if version is None:
         return _refuse(
@@ -150,7 +153,9 @@ def _calamine_reason(exc: Exception) -> str:
         return "不是完整的xlsx压缩包"
     if name == "XmlError":
         return "工作簿内部的XML已损坏"
-    return f"无法解析工作簿（{name}）"
+    if name == "WorksheetNotFound":
+        return "工作簿中登记的工作表内容缺失（文件不完整）"
+    return "无法解析工作簿的内部结构"
 
 
 def _refuse(reason: str, how_to_fix: str) -> ReadResult:
