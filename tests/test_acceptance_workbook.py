@@ -894,3 +894,41 @@ def test_damaged_or_hostile_parts(filled, tmp_path, what, change, add, rule):
     assert rules_of(out) == [rule], what
     message = message_of(out)
     assert "Error" not in message and "NotFound" not in message
+
+
+MUTATED = [
+    "/applications/received/natural_person",
+    "/applications/carried_over/total",
+    "/applications/results/withheld/third_party/commercial",
+    "/applications/results/other_handling/fee_unpaid/legal_service",
+    "/applications/results/total/other",
+    "/applications/carried_forward/research",
+    "/reviews/reconsideration/corrected",
+    "/reviews/litigation_after_reconsideration/total",
+    "/active_disclosure/regulations/issued",
+    "/fees/amount_collected",
+]
+
+
+def test_single_cell_mutations_in_the_workbook_match_the_json(filled, cell_map, tmp_path, example):
+    from report_kit import validate
+
+    for pointer in MUTATED:
+        sheet, cell = cell_map[pointer]
+        path = copy_with(filled, tmp_path, {(sheet, cell): get(example, pointer) + 2})
+        from_xlsx = as_json(check_file(path))
+        sub = json.loads(json.dumps(example))
+        node = sub
+        *parents, last = pointer.strip("/").split("/")
+        for part in parents:
+            node = node[part]
+        node[last] += 2
+        from_json = [f.to_dict() for f in validate(sub).findings]
+        assert from_json, pointer
+        assert [(f["rule"], f["message"]) for f in from_xlsx["findings"]] == [
+            (f["rule"], f["message"]) for f in from_json
+        ], pointer
+        for finding in from_xlsx["findings"]:
+            assert finding["locations"]
+            for loc in finding["locations"]:
+                assert loc.get("sheet") and loc.get("cell"), (pointer, finding)
