@@ -14,7 +14,7 @@ from typing import Any
 
 from report_kit.catalogue import Catalogue, load_catalogue
 from report_kit.fastschema import compile_predicate
-from report_kit.findings import Finding, Location
+from report_kit.findings import Finding, Location, count_by_severity
 from report_kit.layout import TABLE_ORDER, Layout, load_layout
 from report_kit.rules import NotEvaluated, compile_checks
 from report_kit.rules.context import Context
@@ -31,6 +31,19 @@ class ValidationResult:
     @property
     def valid(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_severity(self.findings)
+
+    def to_dict(self) -> dict:
+        """The findings JSON of ``submission.md`` without the file fields."""
+        return {
+            "valid": self.valid,
+            "counts": self.counts,
+            "not_evaluated": list(self.not_evaluated),
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
 SourceMap = dict[str, tuple[str, str]]  # pointer -> (sheet, A1 cell)
