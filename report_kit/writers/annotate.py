@@ -37,8 +37,8 @@ def annotate_workbook(
         annotated = _annotate(source, report, target)
     except OSError as exc:
         return f"未生成标注副本：无法写入“{target}”（{os_reason(exc)}），请检查文件夹和写入权限，或先在Excel/WPS中关闭该文件。"
-    except Exception as exc:  # openpyxl on a damaged workbook that calamine still read
-        return f"未生成标注副本：该工作簿的内部结构有损坏，无法另存标注副本（{type(exc).__name__}）；问题清单见上方。"
+    except Exception:  # openpyxl on a damaged workbook that calamine still read
+        return "未生成标注副本：该工作簿的内部结构有损坏，无法另存标注副本；问题清单见上方。"
     counts = report.counts
     return (
         f"已生成标注副本 {target}：{annotated} 个单元格已标注"
