@@ -98,11 +98,12 @@ def _date(ctx, param, value):
 def _emit(text: str, output: str | None) -> None:
     if output:
         from report_kit.atomic import write_text
-        from report_kit.writers.annotate import os_reason
 
         try:
             write_text(output, text)
         except OSError as exc:
+            from report_kit.writers.annotate import os_reason
+
             raise click.ClickException(f"无法写入结果文件“{output}”（{os_reason(exc)}）。") from None
         click.echo(f"已写入 {output}", err=True)
     else:

@@ -667,3 +667,12 @@ def test_help_is_chinese():
     assert result.exit_code == 0
     assert "--format" in result.output and "--annotate" in result.output and "-o, --output" in result.output
     assert "Show this message" not in result.output
+
+
+def test_unwritable_output_is_a_sentence_not_a_traceback(tmp_path):
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(EXAMPLE), "-o", str(blocker / "结果.txt")])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "无法写入" in result.output
