@@ -676,3 +676,35 @@ def test_unwritable_output_is_a_sentence_not_a_traceback(tmp_path):
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "无法写入" in result.output
+
+
+@pytest.mark.parametrize(
+    ("pointer", "delta", "expected"),
+    [
+        ("/active_disclosure/regulations/issued", 1, ["T2.in_force_net", "T2.regulations_unit"]),
+        ("/active_disclosure/regulations/in_force", 1, ["T2.regulations_unit"]),
+        ("/active_disclosure/normative_documents/issued", 20, ["T2.in_force_net"]),
+        ("/active_disclosure/normative_documents/in_force", -13, ["T2.in_force_net"]),
+        ("/active_disclosure/licensing/decisions", 1, []),
+        ("/active_disclosure/fees/amount", 0.01, []),
+        ("/fees/notices", 1, ["X.fee_notices"]),
+        ("/fees/notices", -1, ["T3.fee_unpaid_without_notice", "X.fee_notices"]),
+        ("/fees/amount_notified", 5, ["FEE.amount_multiple_of_ten", "X.fee_notified"]),
+        ("/fees/amount_collected", 10, ["FEE.collected_exceeds_notified", "X.fees"]),
+        (
+            "/fees/amount_collected",
+            5,
+            ["FEE.amount_multiple_of_ten", "FEE.collected_exceeds_notified", "X.fees"],
+        ),
+    ],
+)
+def test_table_two_and_fee_mutations(pointer, delta, expected):
+    sub = load_example()
+    put(sub, pointer, get(sub, pointer) + delta)
+    if pointer == "/fees/notices" and delta < 0:
+        # a lapsed fee notice needs a notice: move one 其他 case to 逾期未缴费
+        for column in ("natural_person", "total"):
+            put(sub, f"/applications/results/other_handling/fee_unpaid/{column}", 1)
+            put(sub, f"/applications/results/other_handling/other/{column}", 0)
+    result = validate(sub)
+    assert sorted(set(rules(result))) == expected, rules(result)
