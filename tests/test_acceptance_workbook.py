@@ -325,6 +325,18 @@ def test_twelve_jian_suggests_the_number(filled, cell_map, tmp_path):
     (finding,) = check_file(path).findings
     assert "12" in finding.message + finding.suggestion
     assert "12件" in finding.message
+    assert finding.expected == 12 and finding.actual == "12件"
+
+
+def test_a_figure_in_the_wrong_unit_is_not_guessed(filled, cell_map, tmp_path):
+    wan_yuan = cell_map["/active_disclosure/fees/amount"]
+    yuan = cell_map["/fees/amount_collected"]
+    path = copy_with(filled, tmp_path, {wan_yuan: "1235元", yuan: "3万元"})
+    findings = check_file(path).findings
+    assert [f.rule for f in findings] == ["S.cell_text", "S.cell_text"]
+    for finding in findings:
+        assert not isinstance(finding.expected, (int, float)), finding
+        assert "单位" in finding.message
 
 
 def test_fraction_in_an_amount_cell_is_fine(filled, cell_map, tmp_path):

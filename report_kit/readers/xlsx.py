@@ -85,11 +85,14 @@ _FIX_DEFAULT = "请只填写阿拉伯数字，不带单位或文字；没有发�
 class _Problem(Exception):
     """A cell value the reader will not guess about: becomes an S.cell_text finding."""
 
-    def __init__(self, found: str, hint: str = "", how_to_fix: str = _FIX_DEFAULT) -> None:
+    def __init__(
+        self, found: str, hint: str = "", how_to_fix: str = _FIX_DEFAULT, expected: Any = None
+    ) -> None:
         super().__init__(found)
         self.found = found
         self.hint = hint
         self.how_to_fix = how_to_fix
+        self.expected = expected  # the number meant, when it is obvious (「12件」 → 12)
 
 
 # ---------------------------------------------------------------- entry point
@@ -375,6 +378,9 @@ def _location(slot: Slot) -> Location:
     return Location(slot.pointer, slot.label, slot.sheet, slot.address)
 
 
+_EXPECTED = {"count": "不小于0的整数", "amount": "不小于0的数字", "year": "四位数字的年份"}
+
+
 def _cell_text(slot: Slot, problem: _Problem) -> Finding:
     return emit(
         "S.cell_text",
@@ -386,7 +392,7 @@ def _cell_text(slot: Slot, problem: _Problem) -> Finding:
             "how_to_fix": problem.how_to_fix,
         },
         (_location(slot),),
-        expected="数字",
+        expected=problem.expected if problem.expected is not None else _EXPECTED.get(slot.kind, "数字"),
         actual=problem.found,
     )
 
@@ -451,7 +457,18 @@ def _digit_range(text: str) -> bool:
     return "两" in text or (len(text) == 2 and not set(text) & {"零", "〇"})
 
 
-def _suggest(text: str, slot: Slot) -> tuple[str, str]:
+def _cell_units(slot: Slot) -> tuple[str, ...]:
+    """The units a clerk may have typed after the figure that the cell itself counts in."""
+    if slot.kind == "amount":
+        return ("万元",) if "万元" in slot.label else ("元",)
+    return tuple(unit for unit in _UNITS if not unit.endswith("元"))
+
+
+def _cell_unit_name(slot: Slot) -> str:
+    return _cell_units(slot)[0] if slot.kind == "amount" else "件"
+
+
+def _suggest(text: str, slot: Slot) -> tuple[str, str] | tuple[str, str, int | float]:
     """(hint, how to fix) for text in a number cell; the number when it is obvious."""
     if text in _NOTHING:
         return "（如表示没有发生，应填0）", "没有发生的事项请填0，不要填“无”“/”“—”等符号。"
@@ -460,6 +477,9 @@ def _suggest(text: str, slot: Slot) -> tuple[str, str]:
         core = core.removeprefix(prefix)
     for unit in _UNITS:
         if core.endswith(unit):
+            if unit not in _cell_units(slot):
+                # 「1235元」 in a 万元 cell, 「300万元」 in a 元 cell: the figure is not obvious
+                return f"（该单元格的单位是{_cell_unit_name(slot)}）", _FIX_DEFAULT
             core = core[: -len(unit)].strip(_SPACES)
             break
     number = parse_number(core) if core and not _digit_range(core) else None
@@ -468,7 +488,8 @@ def _suggest(text: str, slot: Slot) -> tuple[str, str]:
     if slot.kind == "count" and number != int(number):
         return "（件数应为整数）", "请填写整数件数；件数不能有小数。"
     shown = str(number)
-    return f"，应填{shown}", f"请改为 {shown}（只填阿拉伯数字，不带单位或文字）。"
+    value = int(number) if number == int(number) else float(number)
+    return f"，应填{shown}", f"请改为 {shown}（只填阿拉伯数字，不带单位或文字）。", value
 
 
 def _year(raw: Any, slot: Slot, layout=None) -> Any:
@@ -481,7 +502,10 @@ def _year(raw: Any, slot: Slot, layout=None) -> Any:
         digits = re.fullmatch(r"\s*(\d{4})\s*年?度?\s*", text.translate(FULLWIDTH))
         if digits:
             raise _Problem(
-                text, f"，应填{digits.group(1)}", f"请改为 {digits.group(1)}（四位数字的统计年度）。"
+                text,
+                f"，应填{digits.group(1)}",
+                f"请改为 {digits.group(1)}（四位数字的统计年度）。",
+                int(digits.group(1)),
             ) from None
         raise _Problem(text, "（应为四位数字的年份）", "请填写统计年度，如 2024。") from None
 
