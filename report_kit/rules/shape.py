@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,10 @@ from report_kit.layout import Layout
 if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid: start-up matters
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
+
+# 「两三」「七八」: two Chinese digits side by side are an estimate, not 23 or 78.
+_DIGIT_RANGE = re.compile(r"两[一二三四五六七八九两]|[一二三四五六七八九][一二三四五六七八九两]")
+_FIRST_FIGURE = re.compile(r"[0-9０-９](?:[0-9０-９]|[,，](?=[0-9０-９]{3}))*(?:[.．][0-9０-９]+)?")
 
 TYPE_NAMES = {
     "integer": "整数",
@@ -64,12 +69,12 @@ def _type_fix(error: ValidationError) -> str:
     expected = error.validator_value
     value = error.instance
     if expected in ("integer", "number") and isinstance(value, str):
-        number = parse_number(value)
+        number = None if _DIGIT_RANGE.fullmatch(value.strip()) else parse_number(value)
         if number is not None:
             return f"请直接填写数字 {number}，不要加引号。"
-        digits = "".join(ch for ch in value if ch.isdigit())
-        if digits:
-            return f"请只填写数字（如 {int(digits)}），不要带“件”“元”等单位或文字。"
+        figure = _FIRST_FIGURE.search(value)
+        if figure and parse_number(figure.group()) is not None:
+            return f"请只填写数字（如 {parse_number(figure.group())}），不要带“件”“元”等单位或文字。"
         return "请填写阿拉伯数字；没有发生的事项填0。"
     if expected in ("integer", "number") and value is None:
         return "请填写数字；没有发生的事项填0。"
