@@ -614,6 +614,8 @@ def alias_bomb() -> str:
         ("dup.json", '{"format": "2021",\n "format": "2019"}', "F.syntax", "第2行"),
         ("dup.yaml", 'format: "2021"\nyear: 2024\nformat: "2019"\n', "F.syntax", "第3行"),
         ("tab.yaml", "format: '2021'\n\tyear: 2024\n", "F.syntax", "第2行"),
+        ("colon.yaml", "format: '2021'\nyear：2024\nscope: agency\n", "F.syntax", "中文冒号"),
+        ("indent.yaml", "unit:\n\u3000\u3000name: 某局\n  kind: department\n", "F.syntax", "全角空格"),
         ("nul.json", '{"format": "2021\x00"}', None, ""),
     ],
 )

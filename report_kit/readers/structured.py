@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from report_kit.catalogue import emit
@@ -193,6 +194,9 @@ def parse_yaml(text: str) -> ReadResult:
         if "nesting depth" in (exc.problem or ""):
             return ReadResult(None, [emit("F.hostile", {"reason": "YAML嵌套层数过深"})], kind="yaml")
         mark = exc.problem_mark or exc.context_mark
+        clerk = _chinese_punctuation(text, mark.line if mark else len(text.splitlines()))
+        if clerk:
+            return _syntax("YAML", *clerk)
         line = mark.line + 1 if mark else "?"
         column = mark.column + 1 if mark else "?"
         return _syntax("YAML", line, column, _yaml_reason(exc, text))
@@ -203,6 +207,24 @@ def parse_yaml(text: str) -> ReadResult:
     except ValueError:  # an integer of thousands of digits (int max_str_digits)
         return ReadResult(None, [emit("F.hostile", {"reason": "文件中的数字位数过多"})], kind="yaml")
     return _finish(document, "yaml")
+
+
+_FULL_WIDTH_COLON = re.compile(r"^[ ]*-?[ ]*[A-Za-z_][A-Za-z0-9_]*[ \u3000]*(：)")
+_FULL_WIDTH_INDENT = re.compile(r"^[ ]*(\u3000)")
+
+
+def _chinese_punctuation(text: str, last_line: int) -> tuple[int, int, str] | None:
+    """The mistakes of a Chinese keyboard, found where they are (PyYAML notices them later):
+    a key followed by 「：」, an indentation typed with full-width spaces."""
+    lines = text.splitlines()[: last_line + 1]
+    for number in range(len(lines) - 1, -1, -1):
+        line = lines[number]
+        if match := _FULL_WIDTH_COLON.match(line):
+            reason = "键名后用了中文冒号“：”，应为英文冒号“:”后加一个空格"
+            return number + 1, match.start(1) + 1, reason
+        if match := _FULL_WIDTH_INDENT.match(line):
+            return number + 1, match.start(1) + 1, "缩进用了全角空格，YAML只允许半角空格缩进"
+    return None
 
 
 def _yaml_reason(exc, text: str = "") -> str:
