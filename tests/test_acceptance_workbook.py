@@ -399,6 +399,12 @@ def test_inserted_row_is_refused(filled, tmp_path):
     wb.save(tmp_path / "插行.xlsx")
     findings = structural(tmp_path / "插行.xlsx")
     assert any("表三" in f["message"] for f in findings)
+    # the finding points at the first label that moved, so --annotate can mark it
+    (loc,) = findings[0]["locations"]
+    assert (loc["sheet"], loc["cell"]) == ("表三", "A8")
+    out = tmp_path / "批注.xlsx"
+    assert run("check", tmp_path / "插行.xlsx", "--annotate", out).exit_code == 1
+    assert openpyxl.load_workbook(out)["表三"]["A8"].comment is not None
 
 
 def test_deleted_row_is_refused(filled, tmp_path):

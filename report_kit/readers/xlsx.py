@@ -161,10 +161,9 @@ def _calamine_reason(exc: Exception) -> str:
     return "无法解析工作簿的内部结构"
 
 
-def _refuse(reason: str, how_to_fix: str) -> ReadResult:
-    return ReadResult(
-        None, [emit("S.workbook", {"reason": reason + "。", "how_to_fix": how_to_fix})], kind="xlsx"
-    )
+def _refuse(reason: str, how_to_fix: str, locations: tuple[Location, ...] = ()) -> ReadResult:
+    finding = emit("S.workbook", {"reason": reason + "。", "how_to_fix": how_to_fix}, locations)
+    return ReadResult(None, [finding], kind="xlsx")
 
 
 # ---------------------------------------------------------------- identification and structure
@@ -241,6 +240,7 @@ def _load_sheets(book, wmap: WorkbookMap) -> tuple[dict[str, Rows], ReadResult |
             "可能插入或删除了行列，程序不能按位置读取数字",
             "请不要插入、删除行列或改动灰色的标签单元格。请用原模板（或“report-kit template”重新生成的模板）"
             "把数字抄入对应单元格后再提交。",
+            (Location("", fixed.text, fixed.sheet, fixed.address),),
         )
     return sheets, None
 
