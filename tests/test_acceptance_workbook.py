@@ -419,7 +419,7 @@ def test_renamed_sheet_is_refused(filled, tmp_path):
     wb["表三"].title = "表3"
     wb.save(tmp_path / "改名.xlsx")
     findings = structural(tmp_path / "改名.xlsx")
-    assert any("表三" in f["message"] for f in findings)
+    assert any("表三" in f["message"] and "表3" in f["message"] for f in findings)
 
 
 def test_deleted_sheet_is_refused(filled, tmp_path):

@@ -37,6 +37,7 @@ from report_kit.findings import Finding, Location
 from report_kit.layout import load_layout
 from report_kit.readers.base import ReadResult
 from report_kit.workbook_map import (
+    GUIDE_SHEET,
     KNOWN_VERSIONS,
     META_KEYS,
     META_SHEET,
@@ -219,8 +220,12 @@ def _load_sheets(book, wmap: WorkbookMap) -> tuple[dict[str, Rows], ReadResult |
     names = set(book.sheet_names)
     missing = [name for name in wmap.input_sheets if name not in names]
     if missing:
+        others = [
+            name for name in book.sheet_names if name not in (*wmap.input_sheets, META_SHEET, GUIDE_SHEET)
+        ]
+        renamed = f"；工作簿中另有工作表“{'”“'.join(others)}”，是否由它改名而来" if others else ""
         return {}, _refuse(
-            "工作簿缺少工作表“" + "”“".join(missing) + "”（可能被删除或改名），无法按模板读取",
+            "工作簿缺少工作表“" + "”“".join(missing) + f"”（可能被删除或改名）{renamed}，无法按模板读取",
             "请不要删除或重命名模板中的工作表；请用原模板重新填写，或把工作表名称改回原样。",
         )
     sheets = {
