@@ -950,3 +950,43 @@ def test_single_cell_mutations_in_the_workbook_match_the_json(filled, cell_map, 
             assert finding["locations"]
             for loc in finding["locations"]:
                 assert loc.get("sheet") and loc.get("cell"), (pointer, finding)
+
+
+def sheet_part(filled: Path, name: str) -> str:
+    index = openpyxl.load_workbook(filled, read_only=True).sheetnames.index(name) + 1
+    return f"xl/worksheets/sheet{index}.xml"
+
+
+FAR = [
+    ("last cell of the grid", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'),
+    ("prefixed tags", b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="1048576">'
+     b'<x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></x:row>'),
+    ("positions implied", b"<row/>" * 1_100_000 + b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "rows"), FAR, ids=[f[0] for f in FAR])
+def test_a_cell_far_from_the_table_is_refused_not_a_crash(filled, tmp_path, what, rows):
+    """One stray entry in XFD1048576 would make the reader build a grid of 17 billion cells."""
+    part = sheet_part(filled, "表三")
+    out = rewrite(
+        filled,
+        tmp_path / "远.xlsx",
+        lambda n, d: d.replace(b"</sheetData>", rows + b"</sheetData>") if n == part else d,
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "report_kit", "check", str(out), "--format", "json"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr.decode(errors="replace")[-500:]
+    (finding,) = json.loads(result.stdout.decode("utf-8"))["findings"]
+    assert finding["rule"] == "F.too_large"
+    assert "Ctrl+End" in finding["message"]
+
+
+def test_notes_typed_beside_the_table_are_fine(filled, tmp_path):
+    path = copy_with(
+        filled, tmp_path, {("表三", "Z40"): "备注：数据已核对", ("表四", "A200"): "经办人：张三"}
+    )
+    assert check_file(path).findings == []

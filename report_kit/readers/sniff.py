@@ -345,6 +345,61 @@ def _check_xml_heads(zf: zipfile.ZipFile) -> None:
         if _declares_dtd(head):
             reason = "工作簿的XML中含有DOCTYPE/ENTITY声明（可能是XML实体炸弹）"
             raise _refuse("F.hostile", reason=reason)
+        if _WORKSHEET_ROOT.search(head):
+            _check_extent(zf, info)
+
+
+# A worksheet's cells: calamine builds a dense grid from the first to the last used cell, so
+# one stray entry in XFD1048576 asks for hundreds of gigabytes and aborts the process.
+_WORKSHEET_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet[\s>]")
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+# every <c> and <row> tag; the groups hold the position when it is the first attribute
+_FIRST_REF = re.compile(rb'<(?:c|row)(?: r="([A-Za-z]*)([0-9]+)"|[\s/>])')
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+MAX_SHEET_CELLS = 1_000_000  # the template's largest sheet spans 360 cells
+MAX_SHEET_BYTES = 64 * 1024 * 1024
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    try:
+        data = open_member_limited(zf, info.filename, MAX_SHEET_BYTES)
+    except MemberTooLarge:
+        raise _refuse(
+            "F.too_large", reason=f"工作表“{_show(info.filename)}”异常庞大（疑似压缩炸弹）"
+        ) from None
+    refs = _FIRST_REF.findall(data)
+    if b":row" not in data and b":c" not in data and all(number for _, number in refs):
+        # the usual case (Excel, WPS, LibreOffice, openpyxl): every row and cell names its position
+        last_row = max((int(number) for _, number in refs if number), default=0)
+        last_col = max(
+            (_column(letters) for letters in {letters for letters, _ in refs} if letters), default=0
+        )
+    else:  # positions implied by order: count as the spreadsheet does
+        last_row = last_col = row = col = 0
+        for match in _ROW_OR_CELL.finditer(data):
+            ref = _REF.search(match.group(2))
+            if match.group(1) == b"row":
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                col = 0
+            else:
+                col = _column(ref.group(1)) if ref and ref.group(1) else col + 1
+                if ref and ref.group(2):
+                    row = int(ref.group(2))
+                last_col = max(last_col, col)
+            last_row = max(last_row, row)
+    if last_row * max(last_col, 1) > MAX_SHEET_CELLS:
+        reason = (
+            f"工作表中有远离表格的单元格（已用到第{last_row}行、第{last_col}列），"
+            "读取时需要的内存超出正常范围；请删除表格以外多余的内容（按Ctrl+End可找到最后一个单元格）后保存"
+        )
+        raise _refuse("F.too_large", reason=reason)
 
 
 def _declares_dtd(head: bytes) -> bool:
