@@ -990,3 +990,26 @@ def test_notes_typed_beside_the_table_are_fine(filled, tmp_path):
         filled, tmp_path, {("表三", "Z40"): "备注：数据已核对", ("表四", "A200"): "经办人：张三"}
     )
     assert check_file(path).findings == []
+
+
+def test_a_lying_shared_string_count_is_refused_not_a_crash(tmp_path):
+    """calamine reserves memory for the declared count: 4 000 000 000 strings abort the process."""
+    import re
+
+    resaved = ROOT / "tests" / "fixtures" / "workbooks" / "libreoffice-resaved.xlsx"
+    out = rewrite(
+        resaved,
+        tmp_path / "字符串.xlsx",
+        lambda n, d: (
+            re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', d)
+            if n == "xl/sharedStrings.xml"
+            else d
+        ),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "report_kit", "check", str(out), "--format", "json"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr.decode(errors="replace")[-500:]
+    assert [f["rule"] for f in json.loads(result.stdout.decode("utf-8"))["findings"]] == ["F.hostile"]

@@ -347,10 +347,15 @@ def _check_xml_heads(zf: zipfile.ZipFile) -> None:
             raise _refuse("F.hostile", reason=reason)
         if _WORKSHEET_ROOT.search(head):
             _check_extent(zf, info)
+        elif (declared := _SST_COUNT.search(head)) and int(declared.group(1)) > info.file_size:
+            # calamine reserves memory for the declared number of shared strings up front
+            reason = f"共享字符串表声明有{int(declared.group(1))}项，与实际内容不符（可能是恶意构造的文件）"
+            raise _refuse("F.hostile", reason=reason)
 
 
 # A worksheet's cells: calamine builds a dense grid from the first to the last used cell, so
 # one stray entry in XFD1048576 asks for hundreds of gigabytes and aborts the process.
+_SST_COUNT = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?sst\s[^>]*?\buniqueCount\s*=\s*["']\s*([0-9]+)""")
 _WORKSHEET_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet[\s>]")
 _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 # every <c> and <row> tag; the groups hold the position when it is the first attribute
