@@ -1013,3 +1013,17 @@ def test_a_lying_shared_string_count_is_refused_not_a_crash(tmp_path):
     )
     assert result.returncode == 1, result.stderr.decode(errors="replace")[-500:]
     assert [f["rule"] for f in json.loads(result.stdout.decode("utf-8"))["findings"]] == ["F.hostile"]
+
+
+def test_an_infinite_number_in_a_cell_is_a_cell_error(filled, cell_map, tmp_path):
+    import re
+
+    sheet, cell = cell_map["/applications/received/natural_person"]
+    part = sheet_part(filled, sheet)
+    pattern = re.compile(rb'(<c r="' + cell.encode() + rb'"[^>]*>)<v>[^<]*</v>')
+    out = rewrite(
+        filled, tmp_path / "大.xlsx", lambda n, d: pattern.sub(rb"\1<v>1e999999</v>", d) if n == part else d
+    )
+    (finding,) = check_file(out).findings
+    assert finding.rule == "S.cell_text"
+    assert (finding.locations[0].sheet, finding.locations[0].cell) == (sheet, cell)

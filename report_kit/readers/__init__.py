@@ -30,7 +30,10 @@ def read_submission(path: str | os.PathLike) -> ReadResult:
 
             return read_workbook(path)
         return ReadResult(None, [emit("F.unsupported", {"reason": str(sniffed.kind), "how_to_fix": ""})])
-    except Exception as exc:  # the last line of defence: a reader bug is a finding, not a crash
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # the last line of defence: a reader bug is a finding, not a crash
+        # (BaseException: a panic inside a Rust extension such as calamine is not an Exception)
         return ReadResult(
             None,
             [emit("F.internal", {"rule": "读取文件", "reason": f"{type(exc).__name__}: {exc}"})],

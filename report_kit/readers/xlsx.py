@@ -24,6 +24,7 @@ label cells are not where the map says (rows inserted or deleted, sheets renamed
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import warnings
@@ -427,6 +428,8 @@ def _number(raw: Any, slot: Slot, layout=None) -> Any:
             "（单元格是日期或时间，可能是输入时被自动转换了）",
             "请把该单元格的格式改为“常规”或“数值”，再重新输入数字。",
         )
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise _Problem(str(raw), "（不是有效的数值）")
     if isinstance(raw, (int, float)):
         return _checked(raw, slot, str(_plain_number(raw)))
     text = str(raw).strip(_SPACES)
