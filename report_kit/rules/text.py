@@ -70,12 +70,12 @@ class ClaimFinder:
         window = sentence[start : match.end()]
         return any(word in window for word in self.exclude)
 
-    def claims(self, text: str) -> Iterator[Claim]:
+    def claims(self, text: str, year: int | None = None) -> Iterator[Claim]:
         for sentence in sentences(text):
             found = []
             for pattern in self.patterns:
                 for match in pattern.finditer(sentence):
-                    if self._excluded(sentence, match):
+                    if self._excluded(sentence, match) or _other_period(sentence, match, year):
                         continue
                     value = None if _estimate(match.group("num")) else parse_number(match.group("num"))
                     if value is not None:
@@ -86,9 +86,28 @@ class ClaimFinder:
                 continue
             for pattern in self.zero_patterns:
                 match = pattern.search(sentence)
-                if match and not self._excluded(sentence, match):
+                if match and not self._excluded(sentence, match) and not _other_period(sentence, match, year):
                     yield Claim(0, sentence)
                     break
+
+
+# Words that move a clause to another period: 「上年度共收到申请30件」「自2019年以来累计」.
+# 「上年结转」 is this year's row 二 and stays.
+OTHER_PERIOD = re.compile(
+    r"上一?年(?!度?(?:无|没有)?(?:申请)?结转)|去年|前年|同期|累计|以来|历年|(?<![0-9０-９])([12][0-9]{3})\s*年"
+)
+CLAUSE_START = re.compile(r"[，,；;。！？!?\n]")
+
+
+def _other_period(sentence: str, match: re.Match, year: int | None) -> bool:
+    """Whether the clause of ``match``, up to its end, speaks of another year than the report's."""
+    start = 0
+    for brk in CLAUSE_START.finditer(sentence, 0, match.start()):
+        start = brk.end()
+    for word in OTHER_PERIOD.finditer(sentence, start, match.end()):
+        if word.group(1) is None or (year is not None and int(word.group(1)) != year):
+            return True
+    return False
 
 
 def _quote(sentence: str) -> str:
@@ -105,12 +124,14 @@ def compile_text_claim(rule: Rule, layout: Layout) -> list[Check]:
         if any(v is None for v in values):
             raise NotEvaluated(cells[0])
         actual = plain(sum(values))
+        year = ctx.value("/year")
+        year = year if isinstance(year, int) and not isinstance(year, bool) else None
         seen = set()
         for text_pointer in texts:
             text = ctx.text(text_pointer)
             if not text:
                 continue
-            for claim in finder.claims(text):
+            for claim in finder.claims(text, year):
                 if abs(float(claim.value) - actual) <= 1e-6 or (claim.sentence, claim.value) in seen:
                     continue
                 seen.add((claim.sentence, claim.value))
