@@ -141,7 +141,8 @@ def _read_book(book, path: str) -> ReadResult:
     wmap = workbook_map(version, fmt)
     if wmap is None:
         return _refuse(
-            f"该工作簿由report_kit模板“{version}”（格式{fmt}）生成，本程序只认识{'、'.join(KNOWN_VERSIONS)}",
+            f"该工作簿由report_kit模板“{version}”（格式{fmt}）生成，本程序只认识"
+            + "、".join(f"“{known}”（格式2021）" for known in KNOWN_VERSIONS),
             "请升级report_kit，或用当前版本的“report-kit template”重新生成模板后把数据填入。",
         )
     sheets, problem = _load_sheets(book, wmap)
