@@ -1027,3 +1027,36 @@ def test_an_infinite_number_in_a_cell_is_a_cell_error(filled, cell_map, tmp_path
     (finding,) = check_file(out).findings
     assert finding.rule == "S.cell_text"
     assert (finding.locations[0].sheet, finding.locations[0].cell) == (sheet, cell)
+
+
+def test_previous_from_a_filled_workbook(filled, tmp_path, example):
+    out = tmp_path / "2025.xlsx"
+    assert run("template", "-o", out, "--previous", filled).exit_code == 0
+    sub = read_submission(out).submission
+    assert sub["year"] == 2025
+    assert sub["applications"]["carried_over"] == example["applications"]["carried_forward"]
+
+
+def test_template_year_is_explained_in_chinese(tmp_path):
+    for year in ("1990", "2024年"):
+        result = run_raw("template", "-o", tmp_path / "x.xlsx", "--year", year)
+        assert result.exit_code == 2
+        assert "报告年度" in result.output or "年份" in result.output
+        assert "is not in the range" not in result.output
+    assert run("template", "-o", tmp_path / "y.xlsx", "--year", "２０２４").exit_code == 0
+    assert read_submission(tmp_path / "y.xlsx").submission["year"] == 2024
+
+
+def run_raw(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_enumerations_typed_with_stray_spaces(filled, tmp_path):
+    path = copy_with(
+        filled,
+        tmp_path,
+        {("基本信息", "B4"): " 政府部门 ", ("基本信息", "B5"): "县级\u3000", ("基本信息", "B9"): "本机关\n"},
+    )
+    assert check_file(path).findings == []
+    sub = read_submission(path).submission
+    assert (sub["unit"]["kind"], sub["unit"]["level"], sub["scope"]) == ("department", "county", "agency")
