@@ -114,7 +114,9 @@ def test_usage_errors_exit_two():
 def test_rules_lists_every_catalogue_entry():
     result = runner.invoke(main, ["rules", "--format", "json"])
     assert result.exit_code == 0
-    ids = [r["id"] for r in json.loads(result.output)]
+    entries = json.loads(result.output)
+    ids = [r["id"] for r in entries]
+    assert all(r["severity"] in ("error", "warning", "info") and r["description"] for r in entries)
     assert {"T3.balance", "T3.outcome_total", "T3.applicant_total", "T4.total", "X.received"} <= set(ids)
     assert len(ids) == len(set(ids))
     text = runner.invoke(main, ["rules"]).output

@@ -11,7 +11,18 @@ from report_kit.settings import SEVERITY_LABELS
 def render_rules(fmt: str = "text") -> str:
     rules = list(load_catalogue())
     if fmt == "json":
-        data = [{"id": r.id, "severity": r.severity, "category": r.category, "title": r.title} for r in rules]
+        data = [
+            {
+                "id": r.id,
+                "severity": r.severity,
+                "severity_label": SEVERITY_LABELS[r.severity],
+                "category": r.category,
+                "category_label": CATEGORY_LABELS.get(r.category, r.category),
+                "title": r.title,
+                "description": r.title,
+            }
+            for r in rules
+        ]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
         lines = ["| 规则编号 | 级别 | 类别 | 说明 |", "|---|---|---|---|"]
