@@ -5,11 +5,12 @@ Exit status (submission.md): 0 no errors, 1 errors found, 2 usage error.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 
 import click
+
+from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
 
 FORMATS = ("text", "json", "csv")
 
@@ -86,15 +87,6 @@ def _speak_chinese() -> None:
 _speak_chinese()
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期应为YYYY-MM-DD格式，实际为“{value}”") from None
-
-
 def _emit(text: str, output: str | None) -> None:
     if output:
         from report_kit.atomic import write_text
@@ -102,7 +94,7 @@ def _emit(text: str, output: str | None) -> None:
         try:
             write_text(output, text)
         except OSError as exc:
-            from report_kit.writers.annotate import os_reason
+            from report_kit.os_errors import os_reason
 
             raise click.ClickException(f"无法写入结果文件“{output}”（{os_reason(exc)}）。") from None
         click.echo(f"已写入 {output}", err=True)
@@ -142,19 +134,10 @@ def _same_file(a: str, b: str) -> bool:
     type=click.Path(dir_okay=False),
     help="（工作簿）另存一份标注副本：错误单元格标红、警告标黄并附批注。",
 )
-@click.option("--today", callback=_date, help="以该日期为“今天”（YYYY-MM-DD），用于复核历史报告。")
-@click.option("--deadline", callback=_date, help="本批次的发布期限（YYYY-MM-DD），代替法定期限。")
-@click.option(
-    "--previous",
-    type=click.Path(),
-    help="上年报告文件，或存放上年报告的文件夹（按统一社会信用代码或单位名称查找），用于跨年度核对。",
-)
-@click.option(
-    "--archive",
-    "archive_path",
-    type=click.Path(),
-    help="从年报库（report-kit archive）中查找上年报告，用于跨年度核对。",
-)
+@today_option()
+@deadline_option()
+@previous_option("上年报告文件，或存放上年报告的文件夹（按统一社会信用代码或单位名称查找），用于跨年度核对。")
+@archive_lookup_option()
 def check(files, fmt, output, annotate, today, deadline, previous, archive_path):
     """校验一个或多个填报文件（JSON、YAML或Excel工作簿），列出全部问题。"""
     from report_kit.check import check_file

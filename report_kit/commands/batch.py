@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import errno
 import sys
 from pathlib import Path
 
 import click
 
-_OS_REASONS = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "磁盘为只读",
-    errno.ENOTDIR: "路径中有同名的文件而不是文件夹",
-    errno.EEXIST: "已有同名的文件",
-}
-
-
-def _os_reason(exc: OSError) -> str:
-    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
+from report_kit.os_errors import os_reason
 
 
 def _existing(value, folder: bool):
@@ -37,15 +25,6 @@ def _existing(value, folder: bool):
     return value
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期应为YYYY-MM-DD格式，实际为“{value}”") from None
-
-
 @click.command()
 @click.argument("directory", callback=lambda ctx, param, value: _existing(value, folder=True))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="审核结果文件夹。")
@@ -54,24 +33,15 @@ def _date(ctx, param, value):
     callback=lambda ctx, param, value: _existing(value, folder=False),
     help="报送名单（.xlsx 或 .csv），须有“单位名称”列。",
 )
-@click.option("--deadline", callback=_date, help="本批次的发布期限（YYYY-MM-DD），代替法定期限。")
+@deadline_option()
 @click.option(
     "--year", type=click.IntRange(2008, 2100), help="本批次审核的报告年度；其他年度的报告记为问题。"
 )
 @click.option("--jobs", type=click.IntRange(1, 256), help="并行进程数，默认为CPU核数。")
 @click.option("--build", is_flag=True, help="为每份没有错误的报告生成Word和网页版年度报告。")
-@click.option("--today", callback=_date, help="以该日期为“今天”（YYYY-MM-DD），也作为审核结果的生成日期。")
-@click.option(
-    "--previous",
-    type=click.Path(),
-    help="存放上年报告的文件夹（或单个文件），按统一社会信用代码或单位名称查找，用于跨年度核对。",
-)
-@click.option(
-    "--archive",
-    "archive_path",
-    type=click.Path(),
-    help="年报库文件：从中查找上年报告进行跨年度核对，并把本批次全部报告入库（不存在时新建）。",
-)
+@today_option("以该日期为“今天”（YYYY-MM-DD），也作为审核结果的生成日期。")
+@previous_option("存放上年报告的文件夹（或单个文件），按统一社会信用代码或单位名称查找，用于跨年度核对。")
+@archive_lookup_option("年报库文件：从中查找上年报告进行跨年度核对，并把本批次全部报告入库（不存在时新建）。")
 @click.option(
     "--change-factor",
     type=click.FloatRange(1, min_open=True),
@@ -125,7 +95,7 @@ def batch(
                 click.echo(message, err=True)
     except OSError as exc:  # disk full, no permission …: a clear message, never a traceback
         raise click.ClickException(
-            f"无法写入审核结果文件夹“{output}”：{_os_reason(exc)}。原有的审核结果（如有）未被改动。"
+            f"无法写入审核结果文件夹“{output}”：{os_reason(exc)}。原有的审核结果（如有）未被改动。"
         ) from None
     counts = result.counts
     year_text = f"{result.year}年度" if result.year is not None else ""

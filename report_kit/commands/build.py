@@ -8,12 +8,14 @@ A report with errors is not built unless ``--force``, and then it says so on eve
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import sys
 from pathlib import Path
 
 import click
+
+from report_kit.commands.options import archive_lookup_option, previous_option
+from report_kit.os_errors import os_reason
 
 FORCE_HINT = "改正上述错误后重新编制；确需先出草稿的，加 --force 生成标有“草稿 · 未通过校验”的文档。"
 
@@ -49,17 +51,8 @@ def _echo_findings(report) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="本单位的Word模板（.docx），须含与内置模板相同名称的样式；缺少的样式按内置模板补齐。",
 )
-@click.option(
-    "--previous",
-    type=click.Path(),
-    help="上年报告文件，或存放上年报告的文件夹，用于跨年度核对（上年结转等）。",
-)
-@click.option(
-    "--archive",
-    "archive_path",
-    type=click.Path(),
-    help="从年报库（report-kit archive）中查找上年报告，用于跨年度核对。",
-)
+@previous_option("上年报告文件，或存放上年报告的文件夹，用于跨年度核对（上年结转等）。")
+@archive_lookup_option()
 def build(submission, output, html_path, errors_path, force, template, previous, archive_path):
     """把填报文件（JSON、YAML或Excel工作簿）编制成年度报告：Word文档，可选网页版。
 
@@ -124,18 +117,6 @@ def build(submission, output, html_path, errors_path, force, template, previous,
         )
 
 
-_REASONS = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EEXIST: "路径中有同名文件，不是文件夹",
-    errno.ENOTDIR: "路径中有同名文件，不是文件夹",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "磁盘只读",
-    errno.ENAMETOOLONG: "文件名或路径过长",
-    errno.ENOENT: "路径不存在",
-}
-
-
 @contextlib.contextmanager
 def _writing(path):
     """A file that cannot be written (no permission, disk full, open in Word on Windows) is
@@ -143,7 +124,7 @@ def _writing(path):
     try:
         yield
     except OSError as exc:
-        reason = _REASONS.get(exc.errno, exc.strerror or str(exc))
+        reason = os_reason(exc)
         raise click.ClickException(
             f"无法写入“{path}”：{reason}。请检查该文件是否已在其他程序中打开，或文件夹是否可写。"
         ) from None

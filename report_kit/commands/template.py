@@ -117,7 +117,7 @@ def _read_or_fail(path: str, what: str) -> dict:
 )
 def template(output, unit, year, kind, level, scope, region, code, previous, fill, archive_path, roster):
     """生成Excel填报模板（基本信息、表二、表三、表四、文字部分），供单位填写后用 check 校验。"""
-    from report_kit.writers.annotate import os_reason
+    from report_kit.os_errors import os_reason
     from report_kit.writers.template_xlsx import write_workbook
 
     if fill and previous:

@@ -9,13 +9,13 @@ copy appears atomically.
 
 from __future__ import annotations
 
-import errno
 import os
 import warnings
 from pathlib import Path
 
 from report_kit.atomic import atomic_path
 from report_kit.findings import FileReport, Finding
+from report_kit.os_errors import os_reason
 from report_kit.settings import SEVERITY_LABELS
 from report_kit.writers.template_xlsx import usual_permissions
 
@@ -81,21 +81,6 @@ def _annotate(source: Path, report: FileReport, target: Path) -> int:
         book.save(temp)
         usual_permissions(temp)
     return len(by_cell)
-
-
-def os_reason(exc: OSError) -> str:
-    """The operating system's refusal in Chinese words."""
-    reasons = {
-        errno.ENOENT: "文件夹不存在",
-        errno.EACCES: "没有写入权限",
-        errno.EPERM: "没有写入权限",
-        errno.EROFS: "磁盘为只读",
-        errno.ENOSPC: "磁盘空间不足",
-        errno.EISDIR: "这是一个文件夹",
-        errno.ENOTDIR: "路径中有一段不是文件夹",
-        errno.EEXIST: "路径中有一段不是文件夹",
-    }
-    return reasons.get(exc.errno, f"操作系统错误{exc.errno or type(exc).__name__}")
 
 
 def _refusal(source: Path, target: Path, report: FileReport) -> str | None:
