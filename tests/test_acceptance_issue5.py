@@ -8,7 +8,6 @@ python-docx, html.parser), never through the project's own readers.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
