@@ -473,9 +473,10 @@ def ensure_page_numbers(document: Document, ctx: _Context) -> bool:
 def _properties(document: Document, content: ReportContent) -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props = document.core_properties
-    props.title = content.title
+    # python-docx refuses core properties over 255 characters (a pasted-in unit name)
+    props.title = content.title[:255]
     props.subject = "政府信息公开工作年度报告"
-    props.author = content.unit or "report_kit"
+    props.author = (content.unit or "report_kit")[:255]
     props.last_modified_by = "report_kit"
     props.keywords = "政府信息公开;年度报告" + (";草稿" if content.draft else "")
     props.comments = "由 report_kit 生成" + ("（草稿，未通过校验）" if content.draft else "")
