@@ -597,3 +597,91 @@ def test_odd_files_never_stop_the_batch(tmp_path):
         if name not in ("ok.json", "weird.json"):
             assert status in ("无法读取", "有错误"), (name, status)
     openpyxl.load_workbook(tmp_path / "r" / "审核结果.xlsx")
+
+
+def chromium(url: str) -> tuple[str, str]:
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        pytest.skip("chromium 未安装（.ci/run 会安装），跳过浏览器检查")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                f"--user-data-dir={profile}",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    return done.stdout, done.stderr
+
+
+def test_index_html_in_headless_chromium(mixed, tmp_path):
+    control = tmp_path / "control.html"
+    control.write_text('<html><body><script>console.error("对照")</script></body></html>', encoding="utf-8")
+    _, log = chromium(control.as_uri())
+    assert "CONSOLE" in log, "the console must be observable for the real check to mean anything"
+    dom, log = chromium((mixed["review"] / "index.html").as_uri())
+    assert "CONSOLE" not in log, log
+    parser = Links()
+    parser.feed(dom)
+    text = " ".join(" ".join(parser.text).split())
+    counts = load_json(mixed["review"])["counts"]
+    for label, key in (("通过", "passed"), ("有错误", "errors"), ("无法读取", "unreadable")):
+        assert f"{counts[key]} {label}" in text or f"{counts[key]}{label}" in text.replace(" ", ""), label
+    page = next((mixed["review"] / "units").iterdir())
+    _, log = chromium(page.as_uri())
+    assert "CONSOLE" not in log
+
+
+def test_html_escapes_hostile_names(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("<script>alert(1)</script>"))
+    write(inbox / "b.json", unit_report('"><img src=x onerror=alert(1)>'))
+    review = tmp_path / "r"
+    batch(inbox, "-o", review, "--today", TODAY)
+    for page in [review / "index.html", *(review / "units").iterdir()]:
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img" not in html, page.name
+
+
+def test_review_folder_inside_input_is_not_reviewed(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("甲单位"))
+    review = inbox / "审核"
+    assert batch(inbox, "-o", review, "--today", TODAY).returncode == 0
+    assert batch(inbox, "-o", review, "--today", TODAY).returncode == 0
+    data = load_json(review)
+    assert [row["file"] for row in data["summary"]] == ["a.json"]
+    assert data["skipped"] == []
+
+
+def test_late_and_region_aggregate(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("甲单位", 1))
+    write(inbox / "b.json", unit_report("乙单位", 2, published_on="2025-02-05"))  # after 1月31日
+    region = unit_report("某县人民政府", 3, scope="region")
+    region["unit"]["kind"] = "government"
+    region["reviews"]["reconsideration"]["upheld"] += 1
+    region["reviews"]["reconsideration"]["total"] += 1
+    write(inbox / "c.json", region)
+    review = tmp_path / "r"
+    batch(inbox, "-o", review, "--today", TODAY)
+    data = load_json(review)
+    late = {row["file"]: row["late"] for row in data["summary"]}
+    assert late == {"a.json": False, "b.json": True, "c.json": False}
+    # the region report is compared with the sum, not added to it
+    assert data["aggregate"]["applications"]["received"]["total"] == 26 * 3
+    region_rules = [f["rule"] for f in data["files"][2]["findings"]]
+    assert region_rules.count("B.region_mismatch") == 2, region_rules

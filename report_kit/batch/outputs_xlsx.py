@@ -114,7 +114,7 @@ def _header(ws, columns: list[tuple[str, str, int]]) -> None:
 
 def _display(key: str, value: Any) -> Any:
     if key == "late":
-        return "逾期" if value else ""
+        return "是" if value else "否"
     if key == "change_flag":
         return "是" if value else ""
     if key == "source_kind":
@@ -132,7 +132,10 @@ def _rows(ws, columns, rows: list[dict], status_key: str | None = None) -> None:
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     for row in rows:
-        values = [neutralise(_display(key, row.get(key))) for _, key, _ in columns]
+        values = [
+            "" if key == "late" and not row.get("published_on") else neutralise(_display(key, row.get(key)))
+            for _, key, _ in columns
+        ]
         if status_key is not None:
             at = next(i for i, (_, key, _) in enumerate(columns) if key == status_key)
             if row.get(status_key) in STATUS_FILLS:
