@@ -866,3 +866,46 @@ def test_copy_of_submission_is_not_mutated_by_build(tmp_path):
     source = _write(tmp_path / "s.json", sub)
     _run("build", source, "-o", tmp_path / "r.docx")
     assert json.loads(source.read_text(encoding="utf-8")) == original
+
+
+def test_an_output_named_as_another_kind_of_file_is_refused(tmp_path):
+    for args in (["-o", tmp_path / "报告.pdf"], ["-o", tmp_path / "r.docx", "--html", tmp_path / "r.txt"]):
+        result = _run("build", EXAMPLE_JSON, *args)
+        assert result.exit_code == 2
+        assert "结尾" in result.output
+    assert os.listdir(tmp_path) == []
+    assert _run("build", EXAMPLE_JSON, "-o", tmp_path / "R.DOCX", "--html", tmp_path / "R.HTM").exit_code == 0
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_a_workbook_resaved_by_libreoffice_builds_the_same_tables(tmp_path):
+    workbook = tmp_path / "填报.xlsx"
+    assert _run("template", "-o", workbook, "--fill", EXAMPLE_JSON).exit_code == 0
+    resaved = tmp_path / "lo"
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            str(workbook),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    if proc.returncode or not (resaved / "填报.xlsx").exists():
+        pytest.skip("LibreOffice could not convert")
+    out, page = tmp_path / "r.docx", tmp_path / "r.html"
+    result = _run("build", resaved / "填报.xlsx", "-o", out, "--html", page)
+    assert result.exit_code == 0, result.output
+    sub = _load()
+    grids = _docx_tables(docx.Document(str(out)))
+    _check_t2(grids[0], sub)
+    _check_t3(grids[1], sub)
+    _check_t4(grids[2], sub)
+    html_grids = [_grid(t["rows"]) for t in _parse(page).tables[:3]]
+    _check_t3(html_grids[1], sub)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def build(submission, output, html_path, errors_path, force, template, previous,
         except ErrorsFileError as exc:
             raise click.BadParameter(str(exc), param_hint="--errors") from None
     _check_distinct(submission, template, output, html_path, errors_path)
+    _check_suffix(output, (".docx",), "-o", "Word文档")
+    _check_suffix(html_path, (".html", ".htm"), "--html", "网页")
     document = _open_template(template)
 
     from report_kit.previous import open_previous
@@ -137,6 +140,18 @@ def _same_file(a, b) -> bool:
     except OSError:
         pass
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def _check_suffix(path, suffixes, hint, kind) -> None:
+    """A Word document written as 「报告.pdf」 or a page as 「报告.txt」 opens in the wrong
+    program (or not at all) on the colleague's PC. A name without an extension (or with a
+    dot inside a Chinese name, 「2024.1版」) is taken as it is."""
+    suffix = Path(path).suffix.lower() if path else ""
+    if re.fullmatch(r"\.[a-z][a-z0-9]{0,4}", suffix) and suffix not in suffixes:
+        wanted = " 或 ".join(suffixes)
+        raise click.BadParameter(
+            f"{kind}的文件名“{path}”应以 {wanted} 结尾，如“报告{suffixes[0]}”。", param_hint=hint
+        )
 
 
 def _check_distinct(submission, template, output, html_path, errors_path) -> None:
