@@ -122,8 +122,14 @@ class PreviousSource:
         return None
 
     def _from_archive(self, submission: dict) -> dict | None:
+        from report_kit.archive import ArchiveError
+
         self.open()
-        return self._archive.previous_for(submission.get("unit") or {}, submission["year"])
+        try:
+            return self._archive.previous_for(submission.get("unit") or {}, submission["year"])
+        except ArchiveError:  # a damaged stored report: no baseline, said in H.no_previous
+            self._year_problem = "年报库中保存的该单位上年报告已损坏，无法读取"
+            return None
 
     def find(self, submission: dict) -> dict | None:
         """Last year's submission of the same unit, or None."""

@@ -734,3 +734,58 @@ def test_property_consistent_pair_no_finding_one_mutation_one_finding(
     _, reports = check_json(dump(mutated, tmp / "n.json"), "--previous", tmp / "p.json")
     cross = [f for f in reports[0]["findings"] if f["rule"].startswith("H.")]
     assert len(cross) == 1 and cross[0]["rule"] == "H.carry_over"
+
+
+def test_history_of_an_empty_name_is_no_unit(tmp_path):
+    db = tmp_path / "库.sqlite"
+    run("archive", "add", Y2023, "--archive", db)
+    for name in ("", "  ", "！"):
+        result = run("history", name, "--archive", db)
+        no_traceback(result)
+        assert result.exit_code == 1
+        assert "2023" not in result.output
+
+
+def test_damaged_stored_report_clear_error(tmp_path):
+    db = tmp_path / "库.sqlite"
+    run("archive", "add", Y2023, "--archive", db)
+    connection = sqlite3.connect(db)
+    connection.execute("UPDATE reports SET submission = 'not json', findings = '{'")
+    connection.commit()
+    connection.close()
+    for args in (
+        ["history", UNIT, "--archive", db],
+        ["archive", "export", "--archive", db],
+        ["archive", "export", "--archive", db, "-o", tmp_path / "x.xlsx"],
+        ["template", "--archive", db, "--unit", UNIT, "-o", tmp_path / "t.xlsx"],
+    ):
+        result = run(*args)
+        no_traceback(result)
+        assert result.exit_code == 1
+        assert "损坏" in result.output
+    assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "t.xlsx").exists()
+    result = run("check", Y2024, "--archive", db)
+    no_traceback(result)
+    assert "损坏" in result.output
+
+
+def test_archive_with_our_id_but_foreign_tables_is_not_modified(tmp_path):
+    db = tmp_path / "库.sqlite"
+    connection = sqlite3.connect(db)
+    connection.execute(f"PRAGMA application_id = {0x524B4152}")
+    connection.execute("CREATE TABLE units(a)")
+    connection.commit()
+    connection.close()
+    before = snapshot(tmp_path)
+    result = run("archive", "add", Y2024, "--archive", db)
+    no_traceback(result)
+    assert result.exit_code != 0
+    assert snapshot(tmp_path) == before
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA user_version = 99")
+    connection.commit()
+    connection.close()
+    before = snapshot(tmp_path)
+    result = run("archive", "list", "--archive", db)
+    assert result.exit_code != 0 and "更新版本" in result.output
+    assert snapshot(tmp_path) == before

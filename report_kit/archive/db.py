@@ -201,10 +201,10 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> sq
     version = inspect(path)
     connection = _connect(path)
     try:
+        if version < SCHEMA_VERSION:  # first: a failed migration rolls back to the same bytes
+            _migrate(connection)
         if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             connection.execute("PRAGMA journal_mode = WAL")
-        if version < SCHEMA_VERSION:
-            _migrate(connection)
     except BaseException:
         connection.close()
         raise

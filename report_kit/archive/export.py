@@ -6,7 +6,7 @@ import json
 import os
 
 from report_kit.archive.figures import KEY_FIGURES, key_figures
-from report_kit.archive.store import Archive
+from report_kit.archive.store import Archive, stored_json
 from report_kit.atomic import atomic_path, write_text
 
 COLUMNS = (
@@ -65,8 +65,8 @@ def export_records(
                 "added_at": row["added_at"],
                 "valid": row["errors"] == 0,
                 "counts": {"error": row["errors"], "warning": row["warnings"]},
-                "submission": json.loads(row["submission"]),
-                "findings": json.loads(row["findings"]),
+                "submission": stored_json(row["submission"]),
+                "findings": stored_json(row["findings"], list),
             }
         )
     return records

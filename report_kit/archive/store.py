@@ -20,6 +20,19 @@ from report_kit.archive.units import name_key, unit_identity
 from report_kit.findings import FileReport
 
 
+def stored_json(text, expected: type = dict):
+    """A JSON column of the archive; a damaged value is an :class:`ArchiveError`, not a traceback."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        value = None
+    if not isinstance(value, expected):
+        raise ArchiveError(
+            "年报库中保存的报告内容已损坏，无法读取。为防止进一步损坏，本程序不会改动它；请从备份恢复。"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class AddResult:
     unit: str
@@ -225,7 +238,7 @@ class Archive:
             "SELECT submission FROM reports WHERE unit_id = ? AND year = ? AND current = 1",
             (unit_id, year),
         ).fetchone()
-        return json.loads(row["submission"]) if row else None
+        return stored_json(row["submission"]) if row else None
 
     def latest_for(self, unit: dict | str, *, before: int | None = None) -> dict | None:
         """The unit's most recent archived report (current version), optionally of a year < ``before``."""
@@ -241,7 +254,7 @@ class Archive:
             "ORDER BY year DESC LIMIT 1",
             (unit_id, before if before is not None else 1 << 31),
         ).fetchone()
-        return json.loads(row["submission"]) if row else None
+        return stored_json(row["submission"]) if row else None
 
     def previous_for(self, unit: dict | str, year: int) -> dict | None:
         """Last year's report (``year - 1``) of the unit: what the cross-year checks compare with.
@@ -260,7 +273,7 @@ class Archive:
         if year is not None:
             where.append("r.year = ?")
             params.append(year)
-        if unit:
+        if unit is not None:  # an empty name matches no unit (not every unit)
             unit_id = self.find_unit(unit, unit.strip().upper() if len(unit.strip()) == 18 else None)
             where.append("r.unit_id = ?")
             params.append(unit_id if unit_id is not None else -1)
@@ -275,4 +288,4 @@ class Archive:
 
     def history(self, unit: str) -> list[dict]:
         """The current report of every archived year of a unit, oldest first."""
-        return [json.loads(row["submission"]) for row in self.rows(unit=unit)]
+        return [stored_json(row["submission"]) for row in self.rows(unit=unit)]
