@@ -283,7 +283,9 @@ def where(finding: Finding, layout: Layout, limit: int = 3) -> str:
     return clean(text)
 
 
-ANNEX_WIDTHS = (11.0, 26.0, 12.0, 47.0, 60.0)
+# The rule column fits an identifier of 18 characters (「T3.applicant_total」) on one line at
+# 10.5 pt, so that an id is not broken in the middle of a word in the printed annex.
+ANNEX_WIDTHS = (11.0, 38.0, 12.0, 40.0, 55.0)
 
 
 def findings_table(findings: Sequence[Finding], layout: Layout) -> Table:
