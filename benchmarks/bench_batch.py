@@ -74,11 +74,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
         return []
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
         directory = args.dir
-        if directory is None:
+        # generate unless --dir already holds submissions (an empty or new --dir is filled)
+        if directory is None or not Path(directory).is_dir() or not any(Path(directory).iterdir()):
             sys.path.insert(0, str(HERE))
             from generate_batch import generate
 
-            directory = str(Path(scratch) / "submissions")
+            directory = directory or str(Path(scratch) / "submissions")
             started = time.perf_counter()
             tally = generate(directory, args.count, args.format)
             print(

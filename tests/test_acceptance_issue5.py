@@ -685,3 +685,155 @@ def test_late_and_region_aggregate(tmp_path):
     assert data["aggregate"]["applications"]["received"]["total"] == 26 * 3
     region_rules = [f["rule"] for f in data["files"][2]["findings"]]
     assert region_rules.count("B.region_mismatch") == 2, region_rules
+
+
+SABOTAGE = """
+import os, signal
+import report_kit.check as _check
+
+_original = _check.check_file
+
+
+def check_file(path, *args, **kwargs):
+    name = os.path.basename(str(path))
+    if name.startswith("die"):
+        os._exit(3)
+    if name.startswith("segv"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if name.startswith("crash"):
+        raise RuntimeError("boom")
+    if name.startswith("exit"):
+        raise SystemExit(0)
+    return _original(path, *args, **kwargs)
+
+
+_check.check_file = check_file
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_crashing_and_dying_files_become_findings(tmp_path, jobs):
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SABOTAGE, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]))
+    inbox = tmp_path / "in"
+    names = ["a.json", "crash.json", "die.json", "exit.json", "m.json", "segv.json", "z.json"]
+    for i, name in enumerate(names):
+        write(inbox / name, unit_report(f"单位{i}"))
+    review = tmp_path / "r"
+    done = batch(inbox, "-o", review, "--today", TODAY, "--jobs", jobs, env=env)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    data = load_json(review)
+    statuses = {row["file"]: row["status"] for row in data["summary"]}
+    assert list(statuses) == names
+    for name in ("a.json", "m.json", "z.json"):
+        assert statuses[name] == "通过", statuses
+    for name in ("crash.json", "die.json", "exit.json", "segv.json"):
+        assert statuses[name] != "通过", (name, statuses)
+        findings = next(f["findings"] for f in data["files"] if f["file"] == name)
+        assert findings and all(f["severity"] == "error" for f in findings)
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in f["message"]) for f in findings)
+
+
+def test_roster_csv_gb18030_and_formula_cells(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("=1+2单位"))
+    write(inbox / "b.json", unit_report("轮台县审计局"))
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes(
+        "单位名称,单位类型\r\n=1+2单位,@政府部门\r\n轮台县审计局,-部门\r\n+缺报单位,政府部门\r\n".encode(
+            "gb18030"
+        )
+    )
+    review = tmp_path / "r"
+    done = batch(inbox, "-o", review, "--roster", roster, "--today", TODAY)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1  # +缺报单位 is missing
+    data = load_json(review)
+    assert {row["file"]: row["status"] for row in data["summary"]} == {"a.json": "通过", "b.json": "通过"}
+    assert [f["unit"] for f in data["findings"] if f["rule"] == "B.missing"] == ["+缺报单位"]
+    wb = openpyxl.load_workbook(review / "审核结果.xlsx")
+    seen = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type != "f" and not cell.value.startswith(("=", "+", "-", "@")), (
+                        cell.value
+                    )
+                    seen.append(cell.value)
+    assert any("1+2单位" in v for v in seen) and any("缺报单位" in v for v in seen)
+
+
+@pytest.mark.parametrize("name", ["名单.txt", "名单.xls", "名单"])
+def test_roster_of_unknown_format(tmp_path, name):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("甲单位"))
+    roster = tmp_path / name
+    roster.write_text("单位名称\n甲单位\n", encoding="utf-8")
+    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "名单" in done.stderr
+
+
+def test_roster_without_name_column(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("甲单位"))
+    roster = tmp_path / "名单.csv"
+    roster.write_text("序号,备注\n1,甲单位\n", encoding="utf-8")
+    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster)
+    assert done.returncode == 2
+    assert "单位名称" in done.stderr
+
+
+def test_progress_has_counts_and_eta(tmp_path):
+    inbox = tmp_path / "in"
+    for i in range(40):
+        write(inbox / f"{i:02}.json", unit_report(f"单位{i}"))
+    done = batch(inbox, "-o", tmp_path / "r", "--today", TODAY, "--jobs", "2")
+    assert done.returncode == 0
+    assert "40/40" in done.stderr
+    assert "预计" in done.stderr or "剩余" in done.stderr
+    assert "40/40" not in done.stdout
+    assert "40" in done.stdout  # the final summary names the count
+
+
+INTERRUPT = """
+import os
+import report_kit.batch.outputs_xlsx as _xlsx
+
+_original = _xlsx.write_review_workbook
+
+
+def write_review_workbook(result, target, *args, **kwargs):
+    with open(target, "wb") as handle:
+        handle.write(b"PK\\x03\\x04 half a workbook")
+    os._exit(9)  # killed in the middle of writing the review
+
+
+_xlsx.write_review_workbook = write_review_workbook
+"""
+
+
+def test_interrupted_run_keeps_previous_review(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("甲单位"))
+    review = tmp_path / "r"
+    assert batch(inbox, "-o", review, "--today", TODAY).returncode == 0
+    before = tree_digest(review)
+    write(inbox / "b.json", unit_report("乙单位"))
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(INTERRUPT, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]))
+    done = batch(inbox, "-o", review, "--today", TODAY, env=env)
+    assert done.returncode == 9
+    assert tree_digest(review) == before
+    openpyxl.load_workbook(review / "审核结果.xlsx")
+    # the next complete run replaces everything and leaves no temporary names behind
+    assert batch(inbox, "-o", review, "--today", TODAY).returncode == 0
+    assert len(load_json(review)["summary"]) == 2
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], list(tmp_path.iterdir())

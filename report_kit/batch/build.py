@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
 from report_kit.batch.names import UniqueNames
+from report_kit.batch.outputs import staging_folder
 from report_kit.batch.progress import Progress
 from report_kit.batch.run import STATUS_PASSED, BatchResult
 
@@ -47,7 +47,7 @@ def build_reports(
     if writers is None:
         return [UNAVAILABLE]
     target = Path(review_dir) / REPORTS_DIR
-    staging = Path(tempfile.mkdtemp(prefix=".reports-", dir=Path(review_dir).parent))
+    staging = staging_folder(Path(review_dir), "reports")
     try:
         messages, built = _build_all(result, directory, staging, writers, progress)
         # swap the whole folder: reports of units that no longer pass must not linger

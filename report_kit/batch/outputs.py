@@ -7,6 +7,7 @@ last, so it never links to pages that are not there yet.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -44,10 +45,32 @@ def write_json(data: dict, target: Path) -> None:
         handle.write("\n")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's live process, or no way to tell: keep its folder
+    return True
+
+
+def staging_folder(review_dir: Path, kind: str) -> Path:
+    """A fresh staging folder beside ``review_dir``, named after it and this process, after
+    removing the staging folders that runs killed midway (dead process id) left behind."""
+    name = review_dir.resolve().name or "review"
+    stem = f".{name}.{kind}-"
+    for stale in review_dir.parent.glob(f".{glob.escape(name)}.*-*-*"):
+        pid = stale.name[len(f".{name}.") :].split("-")
+        if len(pid) >= 3 and pid[1].isdigit() and stale.is_dir() and not _alive(int(pid[1])):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{stem}{os.getpid()}-", dir=review_dir.parent))
+
+
 def write_outputs(result: BatchResult, review_dir: str | os.PathLike) -> list[Path]:
     review_dir = Path(review_dir)
     review_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".review-", dir=review_dir.parent))
+    staging = staging_folder(review_dir, "review")
     try:
         data = to_data(result)
         write_json(data, staging / JSON_NAME)
