@@ -88,6 +88,10 @@ _speak_chinese()
 
 
 def _emit(text: str, output: str | None) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape: show �, not a traceback
+        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
     if output:
         from report_kit.atomic import write_text
 

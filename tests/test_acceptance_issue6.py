@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -789,3 +790,71 @@ def test_archive_with_our_id_but_foreign_tables_is_not_modified(tmp_path):
     result = run("archive", "list", "--archive", db)
     assert result.exit_code != 0 and "更新版本" in result.output
     assert snapshot(tmp_path) == before
+
+
+def test_hostile_unit_names_archive_export_and_history(tmp_path):
+    db = tmp_path / "库.sqlite"
+    names = ['=HYPERLINK("http://x","点")', "坏\x01名\x1b[31m称\u202e", "长" * 5000, "@SUM(1)"]
+    for index, name in enumerate(names):
+        submission = load(Y2024)
+        submission["unit"]["name"] = name
+        submission["unit"].pop("code")
+        dump(submission, tmp_path / f"{index}.json")
+    surrogate = load(Y2024)
+    surrogate["unit"].pop("code")
+    text = json.dumps(surrogate, ensure_ascii=False).replace(UNIT, "坏\\ud800名")
+    (tmp_path / "s.json").write_text(text, encoding="utf-8")
+    result = run(
+        "archive", "add", *(tmp_path / f"{i}.json" for i in range(4)), tmp_path / "s.json", "--archive", db
+    )
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    for args in (["archive", "list"], ["archive", "export"], ["history", "@SUM(1)"]):
+        result = run(*args, "--archive", db)
+        no_traceback(result)
+        assert result.exit_code == 0
+    out = tmp_path / "导出.xlsx"
+    result = run("archive", "export", "--archive", db, "-o", out)
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    for sheet in openpyxl.load_workbook(out):
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+    result = run("check", tmp_path / "s.json", "--archive", db)
+    no_traceback(result)
+    result = run("check", tmp_path / "s.json", "--format", "json")
+    no_traceback(result)
+    assert json.loads(result.stdout)["unit"].startswith("坏")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_workbook_resaved_by_libreoffice_still_checked_across_years(tmp_path):
+    filled = tmp_path / "填报.xlsx"
+    assert run("template", "--fill", Y2024, "-o", filled).exit_code == 0
+    converted = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(converted),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    resaved = converted / "填报.xlsx"
+    _, reports = check_json(resaved, "--previous", HISTORY)
+    assert reports[0]["counts"]["error"] == 0 and rules_of(reports[0]) == []
+    previous = load(Y2023)
+    previous["applications"]["carried_forward"]["commercial"] += 1
+    previous["applications"]["carried_forward"]["total"] += 1
+    _, reports = check_json(resaved, "--previous", dump(previous, tmp_path / "p.json"))
+    carry = [f for f in reports[0]["findings"] if f["rule"].startswith("H.")]
+    assert [f["rule"] for f in carry] == ["H.carry_over"]
+    assert carry[0]["locations"][0]["sheet"] == "表三" and carry[0]["locations"][0].get("cell")

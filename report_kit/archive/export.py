@@ -81,7 +81,11 @@ def export_json(archive: Archive, target: str | os.PathLike, **selection) -> int
 def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int:
     from openpyxl import Workbook
 
+    from report_kit.batch.clean import clean_text
     from report_kit.writers.safe_cells import neutralise
+
+    def cell(value):  # control characters openpyxl refuses, over-long text, formulas
+        return neutralise(clean_text(value)) if isinstance(value, str) else value
 
     records = export_records(archive, **selection)
     workbook = Workbook()
@@ -104,7 +108,7 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
             record["counts"]["warning"],
             *(figures[label] if figures[label] is not None else "" for label, _ in KEY_FIGURES),
         ]
-        sheet.append([neutralise(v) for v in values])
+        sheet.append([cell(v) for v in values])
     sheet.freeze_panes = "A2"
     problems = workbook.create_sheet("校验问题")
     problems.append(["单位名称", "报告年度", "版本", "规则", "级别", "位置", "问题"])
@@ -122,7 +126,7 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
                 where,
                 finding.get("message", ""),
             ]
-            problems.append([neutralise(v) for v in row])
+            problems.append([cell(v) for v in row])
     problems.freeze_panes = "A2"
     with atomic_path(target) as temp:
         workbook.save(temp)

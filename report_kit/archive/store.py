@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,30 @@ def stored_json(text, expected: type = dict):
             "年报库中保存的报告内容已损坏，无法读取。为防止进一步损坏，本程序不会改动它；请从备份恢复。"
         )
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value):
+    """``value`` with lone surrogates (a JSON ``"\\ud800"`` escape) replaced: SQLite stores UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
+def _source_name(source) -> str:
+    """The file name as text; bytes that are not UTF-8 shown as ``\\xff``."""
+    name = Path(source).name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
@@ -178,7 +203,8 @@ class Archive:
         """Store a submission with its findings (dicts, as ``Finding.to_dict`` gives them) as a
         new version; the batch uses this with the findings it has collected for the file."""
         if not isinstance(submission, dict):
-            raise ArchiveError(f"“{source}”无法读取为一份报告，未入库。")
+            raise ArchiveError(f"“{_source_name(source)}”无法读取为一份报告，未入库。")
+        submission, findings = _storable(submission), _storable(findings)
         code, name = unit_identity(submission)
         year = submission.get("year")
         if not name or not isinstance(year, int) or isinstance(year, bool):
@@ -218,7 +244,7 @@ class Archive:
                     canonical_json(findings),
                     counts["error"],
                     counts["warning"],
-                    Path(source).name,
+                    _source_name(source),
                     sha,
                     _now(),
                 ),
