@@ -673,9 +673,9 @@ def test_two_archive_writers_at_once(tmp_path):
 ROW = st.fixed_dictionaries({c: st.integers(0, 30) for c in COLUMNS})
 
 
-def _consistent_pair(forward: dict, in_force: int, issued: int, repealed: int):
-    previous = load(Y2023)
-    current = load(Y2024)
+def _consistent_pair(forward: dict, in_force: int, issued: int, repealed: int, old_format: bool = False):
+    previous = load(Y2020 if old_format else Y2023)
+    current = load(Y2021 if old_format else Y2024)
     apps = previous["applications"]
     for c in COLUMNS:
         apps["carried_forward"][c] = forward[c]
@@ -686,7 +686,10 @@ def _consistent_pair(forward: dict, in_force: int, issued: int, repealed: int):
             apps["received"][c] = 0
     for key in ("received", "carried_over", "carried_forward"):
         apps[key]["total"] = sum(apps[key][c] for c in COLUMNS)
-    previous["active_disclosure"]["normative_documents"]["in_force"] = in_force
+    if not old_format:
+        previous["active_disclosure"]["normative_documents"]["in_force"] = in_force
+    else:
+        in_force = current["active_disclosure"]["normative_documents"]["in_force"] - issued + repealed
     docs = current["active_disclosure"]["normative_documents"]
     docs.update(issued=issued, repealed=repealed, in_force=in_force + issued - repealed)
     apps = current["applications"]
@@ -709,12 +712,13 @@ def _consistent_pair(forward: dict, in_force: int, issued: int, repealed: int):
     repealed=st.integers(0, 5),
     column=st.sampled_from(COLUMNS),
     delta=st.integers(1, 5),
+    old_format=st.booleans(),
 )
 def test_property_consistent_pair_no_finding_one_mutation_one_finding(
-    tmp_path_factory, forward, in_force, issued, repealed, column, delta
+    tmp_path_factory, forward, in_force, issued, repealed, column, delta, old_format
 ):
     tmp = tmp_path_factory.mktemp("pair")
-    previous, current = _consistent_pair(forward, in_force, issued, repealed)
+    previous, current = _consistent_pair(forward, in_force, issued, repealed, old_format)
     current_path = dump(current, tmp / "c.json")
     _, reports = check_json(current_path, "--previous", dump(previous, tmp / "p.json"))
     assert rules_of(reports[0]) == []

@@ -87,6 +87,10 @@ def write_roster_templates(
     if year is None and store is not None:
         years = [b.year for u in roster if (b := baseline(store, u.name, u.code or None)).year is not None]
         year = max(years) if years else None
+    if year is None:  # as a single template: last year's report (the file name says which)
+        import datetime as dt
+
+        year = dt.date.today().year - 1
     names = UniqueNames()
     written = []
     for unit in roster:

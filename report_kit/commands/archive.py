@@ -314,6 +314,11 @@ def _write_roster(output, archive_path, roster, year, options) -> None:
     except OSError as exc:
         raise click.ClickException(f"无法写入“{output}”：{exc.strerror or exc}。") from None
     filled = sum(1 for _, _, prefilled in written if prefilled)
+    if not archive_path:
+        for _name, path, _prefilled in written:
+            click.echo(f"{path}", err=True)
+        click.echo(f"已为名单中的{len(written)}个单位生成填报模板，存入 {output}。")
+        return
     for _name, path, prefilled in written:
         click.echo(f"{path}" + ("" if prefilled else "（年报库中无上年报告，未预填上年结转）"), err=True)
     click.echo(
