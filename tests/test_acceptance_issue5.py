@@ -837,3 +837,20 @@ def test_interrupted_run_keeps_previous_review(tmp_path):
     assert batch(inbox, "-o", review, "--today", TODAY).returncode == 0
     assert len(load_json(review)["summary"]) == 2
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], list(tmp_path.iterdir())
+
+
+def test_build_with_very_long_and_hostile_unit_names(tmp_path):
+    inbox = tmp_path / "in"
+    names = ["名" * 300, "名" * 300 + "乙", "𠀀" * 100, "../../逃逸", "单位/子:*?"]
+    for i, name in enumerate(names):
+        write(inbox / f"{i}.json", unit_report(name))
+    review = tmp_path / "r"
+    done = batch(inbox, "-o", review, "--today", TODAY, "--build")
+    assert "Traceback" not in done.stderr
+    assert "失败" not in done.stderr, done.stderr
+    docs = list((review / "reports").glob("*.docx"))
+    assert len(docs) == len(names) == len(list((review / "reports").glob("*.html")))
+    assert all("年政府信息公开工作年度报告" in p.name for p in docs), docs
+    for path in review.rglob("*"):
+        assert len(path.name.encode()) <= 255
+        assert review in path.parents

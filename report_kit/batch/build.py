@@ -14,10 +14,11 @@ import shutil
 from pathlib import Path
 from typing import TextIO
 
-from report_kit.batch.names import UniqueNames
+from report_kit.batch.names import UniqueNames, sanitise
 from report_kit.batch.outputs import staging_folder
 from report_kit.batch.progress import Progress
 from report_kit.batch.run import STATUS_PASSED, BatchResult
+from report_kit.os_errors import os_reason
 
 REPORTS_DIR = "reports"
 UNAVAILABLE = "生成报告功能暂不可用（报告生成模块未安装），已跳过 --build；审核结果不受影响。"
@@ -68,7 +69,9 @@ def _build_all(
 
     target = staging / REPORTS_DIR
     target.mkdir()
-    names = UniqueNames(max_length=100)
+    # the unit's part is cut to sanitise's limits, so that 「…年政府信息公开工作年度报告」 survives
+    # and the name, with 「-2.docx」 and the atomic writer's temporary affixes, fits in 255 bytes
+    names = UniqueNames(max_length=100, max_bytes=225)
     messages, built = [], 0
     passing = [entry for entry in result.entries if entry["status"] == STATUS_PASSED]
     bar = Progress(len(passing), progress, label="生成报告") if progress is not None else None
@@ -79,12 +82,12 @@ def _build_all(
             if submission is None:
                 raise ValueError("文件已无法读取")
             content = build_content(submission)
-            stem = names.take(f"{entry['unit']}{entry['year']}年政府信息公开工作年度报告")
+            stem = names.take(f"{sanitise(entry['unit'])}{entry['year']}年政府信息公开工作年度报告")
             write_docx(content, target / f"{stem}.docx")
             write_html(content, target / f"{stem}.html")
             built += 1
         except Exception as exc:  # one report failing must not stop the others
-            reason = f"{type(exc).__name__}: {exc}"
+            reason = os_reason(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
             reason = reason if len(reason) <= 200 else reason[:200] + "…"
             messages.append(f"“{entry['file']}”生成报告失败：{reason}")
         if bar is not None:

@@ -15,16 +15,22 @@ WINDOWS_DEVICES = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(1, 10)] + [f"LPT{i}" for i in range(1, 10)]
 )
 MAX_LENGTH = 60
+# File systems limit a name to 255 bytes (not characters): 60 CJK characters are 180 bytes in
+# UTF-8, and a suffix such as 「-2.html」 or an atomic writer's temporary name must still fit.
+MAX_BYTES = 180
 FALLBACK = "未命名单位"
 
 
-def sanitise(name: str | None, max_length: int = MAX_LENGTH) -> str:
+def sanitise(name: str | None, max_length: int = MAX_LENGTH, max_bytes: int = MAX_BYTES) -> str:
     """A file-name stem for ``name``: no separators, reserved characters or device names."""
     text = unicodedata.normalize("NFKC", name or "")
     text = RESERVED_CHARACTERS.sub("_", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.lstrip(". ").rstrip(". ")
-    text = text[:max_length].rstrip(". ")
+    text = text[:max_length]
+    while len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        text = text[:-1]
+    text = text.rstrip(". ")
     if not text or set(text) <= {"_", " "}:
         text = FALLBACK
     if text.split(".")[0].strip().upper() in WINDOWS_DEVICES:
@@ -38,12 +44,13 @@ class UniqueNames:
     Collisions are case-insensitive because the office's Windows file systems are.
     """
 
-    def __init__(self, max_length: int = MAX_LENGTH) -> None:
+    def __init__(self, max_length: int = MAX_LENGTH, max_bytes: int = MAX_BYTES) -> None:
         self._taken: set[str] = set()
         self.max_length = max_length
+        self.max_bytes = max_bytes
 
     def take(self, name: str | None) -> str:
-        stem = sanitise(name, self.max_length)
+        stem = sanitise(name, self.max_length, self.max_bytes)
         candidate, n = stem, 1
         while candidate.casefold() in self._taken:
             n += 1
