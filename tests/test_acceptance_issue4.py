@@ -909,3 +909,16 @@ def test_a_workbook_resaved_by_libreoffice_builds_the_same_tables(tmp_path):
     _check_t4(grids[2], sub)
     html_grids = [_grid(t["rows"]) for t in _parse(page).tables[:3]]
     _check_t3(html_grids[1], sub)
+
+
+def test_a_page_that_cannot_be_written_leaves_no_new_word_document(tmp_path):
+    blocker = tmp_path / "这是文件"
+    blocker.write_text("x", encoding="utf-8")
+    out = tmp_path / "r.docx"
+    result = _run("build", EXAMPLE_JSON, "-o", out, "--html", blocker / "r.html")
+    assert result.exit_code == 1 and "无法写入" in result.output
+    assert sorted(os.listdir(tmp_path)) == ["这是文件"]
+    out.write_bytes(b"old")
+    result = _run("build", EXAMPLE_JSON, "-o", out, "--html", blocker / "r.html")
+    assert result.exit_code == 1 and out.read_bytes() == b"old"
+    assert sorted(os.listdir(tmp_path)) == ["r.docx", "这是文件"]

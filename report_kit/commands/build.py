@@ -101,17 +101,30 @@ def build(submission, output, html_path, errors_path, force, template, previous,
     content = build_content(report.submission, findings=report.findings, draft=draft)
     target = Path(output) if output else Path.cwd() / default_filename(report.submission)
 
-    from report_kit.writers.report_docx import fill_document, save_docx
+    from report_kit.atomic import atomic_path, usual_permissions
+    from report_kit.writers.report_docx import fill_document
+    from report_kit.writers.report_html import render_html
 
     fill_document(document, content)
-    with _writing(target):
-        save_docx(document, target)
+    # The Word document and the web page are one result: both are written beside their
+    # targets first and replace them together, so a page that cannot be written (wrong
+    # folder, no permission) leaves no new .docx behind and the old pair as it was.
+    writing = target
+    try:
+        with contextlib.ExitStack() as stack:
+            temp = stack.enter_context(atomic_path(target))
+            document.save(os.fspath(temp))
+            usual_permissions(temp)
+            if html_path:
+                writing = html_path
+                temp = stack.enter_context(atomic_path(html_path))
+                temp.write_bytes(render_html(content).encode("utf-8"))
+                usual_permissions(temp)
+            writing = target
+    except OSError as exc:
+        raise _write_error(writing, exc) from None
     click.echo(f"已生成 {target}", err=True)
     if html_path:
-        from report_kit.writers.report_html import write_html
-
-        with _writing(html_path):
-            write_html(content, html_path)
         click.echo(f"已生成 {html_path}", err=True)
     if draft:
         click.echo(
@@ -127,10 +140,13 @@ def _writing(path):
     try:
         yield
     except OSError as exc:
-        reason = os_reason(exc)
-        raise click.ClickException(
-            f"无法写入“{path}”：{reason}。请检查该文件是否已在其他程序中打开，或文件夹是否可写。"
-        ) from None
+        raise _write_error(path, exc) from None
+
+
+def _write_error(path, exc: OSError) -> click.ClickException:
+    return click.ClickException(
+        f"无法写入“{path}”：{os_reason(exc)}。请检查该文件是否已在其他程序中打开，或文件夹是否可写。"
+    )
 
 
 def _same_file(a, b) -> bool:
