@@ -144,7 +144,10 @@ def paragraphs(value: Any) -> list[str]:
     (the styles indent every paragraph by two characters)."""
     if not isinstance(value, str):
         return []
-    return [line.strip() for line in clean(value).splitlines() if line.strip()]
+    # split before cleaning: a line break pasted from Word (\x0b) or a page break (\x0c) is
+    # a control character, but it separates paragraphs and must not glue two of them together
+    lines = (clean(line).strip() for line in value.splitlines())
+    return [line for line in lines if line]
 
 
 def display_value(value: Any) -> str:

@@ -922,3 +922,16 @@ def test_a_page_that_cannot_be_written_leaves_no_new_word_document(tmp_path):
     result = _run("build", EXAMPLE_JSON, "-o", out, "--html", blocker / "r.html")
     assert result.exit_code == 1 and out.read_bytes() == b"old"
     assert sorted(os.listdir(tmp_path)) == ["r.docx", "这是文件"]
+
+
+def test_line_breaks_pasted_from_word_separate_paragraphs(tmp_path):
+    sub = _load()
+    sub["text"]["problems"] = "　　一是问题甲。\x0b二是问题乙。\x0c三是问题丙。\r\n\r\n下一步改进。"
+    out, page = tmp_path / "r.docx", tmp_path / "r.html"
+    result = _run("build", _write(tmp_path / "s.json", sub), "-o", out, "--html", page, "--force")
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    start = texts.index(SECTIONS[4]) + 1
+    assert texts[start : start + 4] == ["一是问题甲。", "二是问题乙。", "三是问题丙。", "下一步改进。"]
+    html = page.read_text(encoding="utf-8")
+    assert "<p>二是问题乙。</p>" in html or ">二是问题乙。</p>" in html
