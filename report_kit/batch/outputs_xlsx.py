@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -162,6 +163,10 @@ class _Canvas:
             self.ws.append([self.cells.get((r, c)) for c in range(1, width + 1)])
 
 
+COLUMN_WIDTH = 12  # of every column of the 汇总数据 tables
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
 def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
     ws = wb.create_sheet("汇总数据")
     canvas = _Canvas(ws)
@@ -171,6 +176,7 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
     flat = _flatten(result.aggregate)
     row = 3
     width = 0
+    heights: dict[int, int] = {}  # row → lines of text it must show
     for table_id in AGGREGATE_TABLES:
         grid = table_grid(table_id)
         width = max(width, grid.width)
@@ -187,6 +193,13 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
                 canvas.put(r, c, cell.text, border=BORDER, alignment=CENTRE, font=HEADER_FONT)
             else:
                 canvas.put(r, c, cell.text, border=BORDER, alignment=WRAP)
+            if cell.kind != "data" and cell.text:
+                # merged and wrapped labels are never auto-fitted (Excel, LibreOffice): give
+                # their rows the height the text needs, ~2 width units per CJK character
+                lines = math.ceil(len(cell.text) * 2 / (COLUMN_WIDTH * cell.colspan - 1))
+                per_row = math.ceil(lines / cell.rowspan)
+                for rr in range(r, r + cell.rowspan):
+                    heights[rr] = max(heights.get(rr, 1), per_row)
             if cell.rowspan > 1 or cell.colspan > 1:
                 ws.merged_cells.add(
                     CellRange(
@@ -195,7 +208,10 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
                 )
         row += grid.height + 2
     for col in range(1, width + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 12
+        ws.column_dimensions[get_column_letter(col)].width = COLUMN_WIDTH
+    for r, lines in heights.items():
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
     ws.column_dimensions[get_column_letter(width + 2)].width = 24  # the charts' category labels
     _charts(ws, canvas, result, flat, width + 2)
     canvas.flush()
