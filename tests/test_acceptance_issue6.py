@@ -862,3 +862,24 @@ def test_workbook_resaved_by_libreoffice_still_checked_across_years(tmp_path):
     carry = [f for f in reports[0]["findings"] if f["rule"].startswith("H.")]
     assert [f["rule"] for f in carry] == ["H.carry_over"]
     assert carry[0]["locations"][0]["sheet"] == "表三" and carry[0]["locations"][0].get("cell")
+
+
+def test_alias_registered_before_the_reports(tmp_path):
+    db = tmp_path / "库.sqlite"
+    result = run("archive", "alias", "轮台县工商行政管理局", UNIT, "--archive", db)
+    assert result.exit_code == 0, result.output
+    previous = load(Y2023)
+    previous["unit"].pop("code")
+    previous["unit"]["name"] = "轮台县工商行政管理局"
+    previous["applications"]["carried_forward"]["research"] += 1
+    previous["applications"]["carried_forward"]["total"] += 1
+    run("archive", "add", dump(previous, tmp_path / "p.json"), "--archive", db)
+    current = load(Y2024)
+    current["unit"].pop("code")
+    _, reports = check_json(dump(current, tmp_path / "c.json"), "--archive", db)
+    assert rules_of(reports[0]) == ["H.carry_over"]
+    bad = tmp_path / "坏.csv"
+    bad.write_text("没有表头\n", encoding="utf-8")
+    result = run("archive", "alias", "--file", bad, "--archive", tmp_path / "新.sqlite")
+    no_traceback(result)
+    assert result.exit_code != 0 and not (tmp_path / "新.sqlite").exists()

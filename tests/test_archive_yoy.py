@@ -394,8 +394,11 @@ def test_alias_table_file_registers_renamings(tmp_path):
         encoding="utf-8",
     )
     result = run("archive", "alias", "--file", table, "--archive", db)
-    assert result.exit_code == 1  # the second row names no archived unit
-    assert "已登记1行" in result.output and "没有的局" in result.output
+    assert result.exit_code == 0  # the second row names no archived unit: registered ahead
+    assert "已登记2行" in result.output and "暂无这两个名称的报告" in result.output
+    table.write_text("旧名称,新名称\n甲局,甲局\n", encoding="utf-8")
+    result = run("archive", "alias", "--file", table, "--archive", db)
+    assert result.exit_code == 1 and "已登记0行" in result.output and "相同" in result.output
     listing = run("archive", "alias", "--archive", db)
     assert "轮台县工商行政管理局" in listing.output and "轮台县市场监督管理局" in listing.output
     renamed = load(Y2024)

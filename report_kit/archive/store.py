@@ -148,10 +148,15 @@ class Archive:
         db = self.connection
         if not name_key(old) or not name_key(new):
             raise ArchiveError("旧名称和新名称都不能为空。")
+        if name_key(old) == name_key(new):
+            raise ArchiveError(f"旧名称“{old}”与新名称“{new}”相同，无需登记更名。")
         with write_transaction(db):
             old_id, new_id = self.find_unit(old), self.find_unit(new)
-            if old_id is None and new_id is None:
-                raise ArchiveError(f"年报库中没有“{old}”或“{new}”的报告，请先把其中一个单位的报告入库。")
+            known = old_id is not None or new_id is not None
+            if not known:  # registered ahead of the reports (an alias table prepared first)
+                new_id = db.execute(
+                    "INSERT INTO units (code, name, name_key) VALUES (NULL, ?, ?)", (new, name_key(new))
+                ).lastrowid
             if old_id is not None and new_id is not None and old_id != new_id:
                 clash = db.execute(
                     "SELECT year FROM reports WHERE unit_id = ? AND year IN "
@@ -179,7 +184,8 @@ class Archive:
                     (name_key(name), name, target, _now()),
                 )
             db.execute("UPDATE units SET name = ? WHERE id = ?", (new, target))
-        return f"已登记：“{old}”更名为“{new}”，两个名称的报告按同一单位跨年度核对。"
+        note = "" if known else "（年报库中暂无这两个名称的报告，入库后即按此对照）"
+        return f"已登记：“{old}”更名为“{new}”，两个名称的报告按同一单位跨年度核对。{note}"
 
     def aliases(self) -> list[list[str]]:
         """The alias table: [name, the unit's current name, added at], by unit then name."""

@@ -201,14 +201,17 @@ def alias(old, new, table, archive_path):
     """
     if (old is None) != (new is None) or (old is not None and table):
         raise click.UsageError("请给出“旧名称 新名称”两个参数，或用 --file 指定更名对照表（二者选一）。")
-    with open_archive(archive_path, create=False) as store:
-        if table:
-            from report_kit.archive.aliases import AliasTableError, read_alias_table
+    pairs = []
+    if table:  # read before the archive is opened (or created): a bad table changes nothing
+        from report_kit.archive.aliases import AliasTableError, read_alias_table
 
-            try:
-                pairs = read_alias_table(table)
-            except AliasTableError as exc:
-                raise click.BadParameter(str(exc), param_hint="--file") from None
+        try:
+            pairs = read_alias_table(table)
+        except AliasTableError as exc:
+            raise click.BadParameter(str(exc), param_hint="--file") from None
+    # registering may come before the reports (and create the archive); listing needs one
+    with open_archive(archive_path, create=old is not None or bool(table)) as store:
+        if table:
             from report_kit.archive import ArchiveError
 
             failed = 0
