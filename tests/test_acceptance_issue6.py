@@ -883,3 +883,28 @@ def test_alias_registered_before_the_reports(tmp_path):
     result = run("archive", "alias", "--file", bad, "--archive", tmp_path / "新.sqlite")
     no_traceback(result)
     assert result.exit_code != 0 and not (tmp_path / "新.sqlite").exists()
+
+
+def _unit_sheet(path: Path) -> list:
+    return [c.value for row in openpyxl.load_workbook(path)["基本信息"].iter_rows() for c in row]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--unit", "11652822010293476R"],
+        ["--unit", "11652822010293476R", "--code", "11652822010293476R"],
+        ["--unit", "11652822010293476R", "--year", "2030"],
+        ["--code", "11652822010293476R"],
+        ["--unit", UNIT, "--year", "2030"],
+    ],
+)
+def test_template_from_archive_by_code_keeps_the_unit_name(tmp_path, args):
+    db = tmp_path / "库.sqlite"
+    run("archive", "add", Y2023, "--archive", db)
+    out = tmp_path / "模板.xlsx"
+    result = run("template", "--archive", db, *args, "-o", out)
+    assert result.exit_code == 0, result.output
+    values = _unit_sheet(out)
+    assert UNIT in values and "11652822010293476R" in values
+    assert values.count("11652822010293476R") == 1

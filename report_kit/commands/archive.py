@@ -256,7 +256,7 @@ def template_from_archive(output, *, archive_path, roster, unit, year, options, 
             )
         _write_roster(output, archive_path, roster, year, options)
         return
-    if unit and _looks_like_code(unit) and not options.get("code"):
+    if unit and _looks_like_code(unit) and options.get("code", unit).strip().upper() == unit.strip().upper():
         unit, options["code"] = None, unit.strip().upper()  # --unit given as the credit code
     if not unit and not options.get("code"):
         raise click.UsageError(
@@ -278,6 +278,9 @@ def template_from_archive(output, *, archive_path, roster, unit, year, options, 
             "请核对单位名称，或不用 --archive 生成空白模板。"
         )
     given = {**unit_options(found.older), **options}
+    if not unit and found.previous is None:  # by code, only an older report: its name
+        older_unit = found.older.get("unit") if isinstance(found.older.get("unit"), dict) else {}
+        unit = older_unit.get("name") if isinstance(older_unit.get("name"), str) else None
     try:
         write_workbook(output, None, unit=unit, year=found.year, previous=found.previous, **given)
     except OSError as exc:
