@@ -15,16 +15,20 @@ from report_kit.catalogue import load_catalogue
 
 STYLE = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
-h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em}
+h1{font-size:1.6em;overflow-wrap:anywhere}h2{font-size:1.2em;margin-top:2em}
 .cards{display:flex;gap:1em;flex-wrap:wrap}
 .card{border:1px solid #ccc;border-radius:6px;padding:.8em 1.4em;min-width:7em;text-align:center}
 .card .n{font-size:2.2em;font-weight:bold;display:block}
 .passed .n{color:#2e7d32}.errors .n{color:#c62828}.unreadable .n{color:#6d4c41}.missing .n{color:#ef6c00}
 .late .n{color:#ad1457}
 table{border-collapse:collapse;margin-top:.5em}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:left}
+td{overflow-wrap:anywhere;max-width:36em}
 th{background:#eef3f8;white-space:nowrap}td.num{text-align:right}td.nowrap{white-space:nowrap}
 .s-通过{color:#2e7d32}.s-有错误{color:#c62828}.s-无法读取{color:#6d4c41}
 """
+
+
+SHOWN_NAME = 80  # characters of a unit name shown in the overview's table
 
 
 def _e(value) -> str:
@@ -71,7 +75,8 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
     for row in summary_rows(result):
         page = unit_pages[row["file"]]
         name = row["unit"] or row["file"]
-        link = f'<td><a href="units/{quote(page)}">{_e(name)}</a></td>'
+        shown = name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"  # full name on hover
+        link = f'<td><a href="units/{quote(page)}" title="{_e(name)}">{_e(shown)}</a></td>'
         cells = [
             link,
             _td(row["file"]),
@@ -79,7 +84,7 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
             _td(row["errors"], "num"),
             _td(row["warnings"], "num"),
             _td(row["published_on"], "nowrap"),
-            _td("逾期" if row["late"] else "", "nowrap"),
+            _td(("是" if row["late"] else "否") if row["published_on"] else "", "nowrap"),
         ]
         if yoy:
             cells.extend(_year_over_year_cells(row))
