@@ -529,7 +529,9 @@ def _page_number_paragraph(align: str) -> str:
         ind = '<w:ind w:right="280" w:rightChars="100"/>'
     else:
         ind = '<w:ind w:left="280" w:leftChars="100"/>'
-    nbsp = "\u00a0"
+    # 「— N —」 as the issue and GB/T 9704 print it: ordinary spaces (a search for "— 1 —"
+    # finds it; xml:space="preserve" keeps them)
+    nbsp = " "
     # Every run names 宋体 and 4号 directly as well as through the Footer style: the page
     # number must stay 4号 宋体 even where a reader (or a house style) ignores the style, and
     # the em-dashes take the East-Asian (full-width) glyph.

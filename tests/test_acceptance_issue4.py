@@ -751,6 +751,9 @@ def test_page_number_field_in_the_footer(built):
     assert "—" in xml
     assert 'w:eastAsia="宋体"' in xml
     assert 'w:val="28"' in xml
+    for section in document.sections:
+        for footer in (section.footer, section.even_page_footer):
+            assert any(p.text.strip() == "— 1 —" for p in footer.paragraphs)
 
 
 def test_template_docx_and_its_build_script_are_in_the_repo():

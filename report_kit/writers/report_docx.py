@@ -439,7 +439,7 @@ def _has_content(paragraph) -> bool:
 
 
 def _page_number_xml(style_id: str) -> str:
-    nbsp = "\u00a0"
+    nbsp = " "  # 「— N —」 with ordinary spaces, as in the built-in template
     return (
         f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="center"/></w:pPr>'
         f"<w:r>{_t('—' + nbsp)}</w:r>"
