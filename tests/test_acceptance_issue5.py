@@ -854,3 +854,43 @@ def test_build_with_very_long_and_hostile_unit_names(tmp_path):
     for path in review.rglob("*"):
         assert len(path.name.encode()) <= 255
         assert review in path.parents
+
+
+def leaves(node, prefix=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaves(value, f"{prefix}/{key}")
+    else:
+        yield prefix, node
+
+
+def test_aggregate_is_the_sum_of_the_parts_leaf_by_leaf(tmp_path):
+    import random
+
+    rng = random.Random(5)
+    inbox = tmp_path / "in"
+    factors = [rng.randint(0, 9) for _ in range(12)]
+    for i, factor in enumerate(factors):
+        write(inbox / f"{i:02}.json", unit_report(f"第{i}单位", factor))
+    broken = unit_report("出错单位", 100)
+    broken["applications"]["carried_over"]["total"] += 1
+    write(inbox / "zz-bad.json", broken)  # with errors: never summed
+    review = tmp_path / "r"
+    batch(inbox, "-o", review, "--today", TODAY, "--jobs", "2")
+    data = load_json(review)
+    passed = [row["file"] for row in data["summary"] if row["status"] == "通过"]
+    assert len(passed) == len(factors)
+    total = sum(factors)
+    template = base()
+    agg = data["aggregate"]
+    checked = 0
+    for section in TABLE_SECTIONS:
+        expected = dict(leaves(template[section], f"/{section}"))
+        got = dict(leaves(agg[section], f"/{section}"))
+        for pointer, value in expected.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            assert abs(got[pointer] - value * total) < 1e-6, pointer
+            checked += 1
+    assert checked >= 150
+    assert agg["submissions"] == len(factors)
