@@ -13,6 +13,9 @@ from pathlib import Path
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
     target = Path(target)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        yield target  # a device or pipe (/dev/null, /dev/full): written in place, never replaced
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(handle)

@@ -233,5 +233,7 @@ def open_previous(
     except ArchiveError as exc:
         raise click.BadParameter(str(exc), param_hint="--archive") from None
     except (OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        from report_kit.os_errors import os_reason
+
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
         raise click.BadParameter(f"无法打开年报库“{archive}”：{reason}。", param_hint="--archive") from None

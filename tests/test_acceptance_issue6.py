@@ -908,3 +908,22 @@ def test_template_from_archive_by_code_keeps_the_unit_name(tmp_path, args):
     values = _unit_sheet(out)
     assert UNIT in values and "11652822010293476R" in values
     assert values.count("11652822010293476R") == 1
+
+
+def test_outputs_under_a_file_clear_chinese_error(tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    db = tmp_path / "库.sqlite"
+    run("archive", "add", Y2024, "--archive", db)
+    for args in (
+        ["archive", "add", Y2024, "--archive", blocker / "x.sqlite"],
+        ["archive", "export", "--archive", db, "-o", blocker / "x.xlsx"],
+        ["archive", "export", "--archive", db, "-o", blocker / "x.json"],
+        ["template", "--archive", db, "--unit", UNIT, "-o", blocker / "t.xlsx"],
+        ["batch", HISTORY, "-o", tmp_path / "out", "--archive", blocker / "x.sqlite"],
+    ):
+        result = run(*args)
+        no_traceback(result)
+        assert result.exit_code in (1, 2), args
+        assert "Errno" not in result.output and "File exists" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "x"

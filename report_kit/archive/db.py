@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+from report_kit.os_errors import os_reason
+
 ENV_VAR = "REPORT_KIT_ARCHIVE"
 DEFAULT_NAME = "年报库.sqlite"
 APPLICATION_ID = 0x524B4152  # "RKAR": report_kit archive
@@ -80,7 +82,7 @@ def inspect(path: Path) -> int:
         with open(path, "rb") as handle:
             header = handle.read(100)
     except OSError as exc:
-        raise ArchiveError(f"无法读取年报库文件“{path}”：{exc.strerror or exc}。") from exc
+        raise ArchiveError(f"无法读取年报库文件“{path}”：{os_reason(exc)}。") from exc
     if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise ArchiveError(
             f"“{path}”不是年报库文件（不是SQLite数据库，或文件已损坏）。为防止误删数据，本程序不会改动它；"

@@ -19,6 +19,7 @@ from pathlib import Path
 from report_kit.archive.db import ArchiveError, connect, default_path, write_transaction
 from report_kit.archive.units import name_key, unit_identity
 from report_kit.findings import FileReport
+from report_kit.os_errors import os_reason
 
 
 def stored_json(text, expected: type = dict):
@@ -218,7 +219,7 @@ class Archive:
         try:
             sha = file_sha256(source)
         except OSError as exc:
-            raise ArchiveError(f"无法读取“{source}”：{exc.strerror or exc}，未入库。") from exc
+            raise ArchiveError(f"无法读取“{source}”：{os_reason(exc)}，未入库。") from exc
         counts = {
             level: sum(1 for f in findings if f.get("severity") == level) for level in ("error", "warning")
         }

@@ -7,6 +7,8 @@ import sqlite3
 
 import click
 
+from report_kit.os_errors import os_reason
+
 ARCHIVE_HELP = "年报库文件（默认：环境变量 REPORT_KIT_ARCHIVE，否则当前目录下的“年报库.sqlite”）。"
 
 
@@ -41,6 +43,10 @@ def open_archive(archive_path: str | None, *, create: bool):
             yield store
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(
+            f"无法打开年报库“{archive_path or '年报库.sqlite'}”：{os_reason(exc)}。"
+        ) from None
     except sqlite3.DatabaseError as exc:
         raise click.ClickException(
             f"年报库读写失败，操作未完成（{exc}）。如提示被占用请稍后重试，否则请从备份恢复。"
@@ -180,7 +186,7 @@ def export(fmt, output, year, unit, current_only, all_versions, archive_path):
         try:
             count = writer(store, output, **selection)
         except OSError as exc:
-            raise click.ClickException(f"无法写入“{output}”：{exc.strerror or exc}。") from None
+            raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
     click.echo(f"已导出{count}份报告到 {output}", err=True)
 
 
@@ -284,7 +290,7 @@ def template_from_archive(output, *, archive_path, roster, unit, year, options, 
     try:
         write_workbook(output, None, unit=unit, year=found.year, previous=found.previous, **given)
     except OSError as exc:
-        raise click.ClickException(f"无法写入“{output}”：{exc.strerror or exc}。") from None
+        raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
     click.echo(f"已生成填报模板 {output}", err=True)
     if found.previous is not None:
         click.echo(
@@ -318,7 +324,7 @@ def _write_roster(output, archive_path, roster, year, options) -> None:
         else:
             written = write_roster_templates(None, units, output, year=year, options=options)
     except OSError as exc:
-        raise click.ClickException(f"无法写入“{output}”：{exc.strerror or exc}。") from None
+        raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
     filled = sum(1 for _, _, prefilled in written if prefilled)
     if not archive_path:
         for _name, path, _prefilled in written:
