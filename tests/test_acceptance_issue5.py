@@ -894,3 +894,48 @@ def test_aggregate_is_the_sum_of_the_parts_leaf_by_leaf(tmp_path):
             checked += 1
     assert checked >= 150
     assert agg["submissions"] == len(factors)
+
+
+def test_same_findings_as_check(mixed):
+    inbox = mixed["inbox"]
+    data = load_json(mixed["review"])
+    for report in data["files"]:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "report_kit",
+                "check",
+                "--format",
+                "json",
+                "--today",
+                TODAY,
+                str(inbox / report["file"]),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        checked = json.loads(done.stdout)
+        checked = checked[0] if isinstance(checked, list) else checked
+        own = [f for f in report["findings"] if not f["rule"].startswith("B.")]
+        assert [f["rule"] for f in own] == [f["rule"] for f in checked["findings"]], report["file"]
+        assert [f["message"] for f in own] == [f["message"] for f in checked["findings"]], report["file"]
+
+
+def test_statutory_deadlines_by_kind_and_override(tmp_path):
+    inbox = tmp_path / "in"
+    government = unit_report("某县人民政府", published_on="2025-03-01")
+    government["unit"]["kind"] = "government"
+    write(inbox / "gov.json", government)
+    township = unit_report("某某镇人民政府", published_on="2025-06-01")
+    township["unit"]["kind"] = "township"
+    township["unit"]["level"] = "township"
+    write(inbox / "town.json", township)
+    write(inbox / "dept.json", unit_report("某县审计局", published_on="2025-02-01"))
+    batch(inbox, "-o", tmp_path / "r1", "--today", "2025-07-01")
+    late = {row["file"]: row["late"] for row in load_json(tmp_path / "r1")["summary"]}
+    assert late == {"dept.json": True, "gov.json": False, "town.json": False}
+    batch(inbox, "-o", tmp_path / "r2", "--today", "2025-07-01", "--deadline", "2025-02-15")
+    late = {row["file"]: row["late"] for row in load_json(tmp_path / "r2")["summary"]}
+    assert late == {"dept.json": False, "gov.json": True, "town.json": True}
