@@ -938,3 +938,19 @@ def test_line_breaks_pasted_from_word_separate_paragraphs(tmp_path):
     assert texts[start : start + 4] == ["一是问题甲。", "二是问题乙。", "三是问题丙。", "下一步改进。"]
     html = page.read_text(encoding="utf-8")
     assert "<p>二是问题乙。</p>" in html or ">二是问题乙。</p>" in html
+
+
+def test_a_damaged_template_is_named_in_chinese_only(tmp_path):
+    import zipfile
+
+    damaged = tmp_path / "坏模板.docx"
+    template = ROOT / "templates" / "report-template.docx"
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, b"<garbage" if item.filename == "word/document.xml" else data)
+    result = _run("build", EXAMPLE_JSON, "--template", damaged, "-o", tmp_path / "r.docx")
+    assert result.exit_code == 2 and "坏模板.docx" in result.output
+    message = result.output.split("坏模板.docx", 1)[1]
+    assert not any(word in message for word in ("Error", "line", "column", "Tag")), message
+    assert not (tmp_path / "r.docx").exists()

@@ -31,6 +31,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from report_kit.atomic import atomic_path, usual_permissions
+from report_kit.os_errors import os_reason
 from report_kit.report_content import ReportContent, Table, TableCell
 from report_kit.settings import PACKAGE_DIR, TEMPLATE_DIR
 
@@ -120,14 +121,16 @@ def _open(path: str | os.PathLike) -> Document:
             data = _as_document(Path(path).read_bytes())
         return docx.Document(io.BytesIO(data))
     except OSError as exc:
-        raise TemplateError(f"无法读取模板“{path}”：{exc.strerror or exc}。") from None
+        raise TemplateError(f"无法读取模板“{path}”：{os_reason(exc)}。") from None
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise TemplateError(
             f"模板“{path}”不是可用的Word文档（.docx或.dotx；.doc、.wps和启用宏的.docm不行）。"
             "请用Word或WPS另存为.docx后重试。"
         ) from None
-    except Exception as exc:  # lxml and zip errors of a damaged file
-        raise TemplateError(f"模板“{path}”已损坏，无法打开：{type(exc).__name__}: {exc}") from None
+    except Exception:  # lxml and zip errors of a damaged file: their English text helps no one
+        raise TemplateError(
+            f"模板“{path}”已损坏，无法打开。请在Word或WPS中打开该模板，另存为.docx后重试。"
+        ) from None
 
 
 # ------------------------------------------------------------------------------------------
