@@ -927,3 +927,21 @@ def test_outputs_under_a_file_clear_chinese_error(tmp_path):
         assert result.exit_code in (1, 2), args
         assert "Errno" not in result.output and "File exists" not in result.output
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_damaged_pages_inside_an_archive_refused_in_chinese(tmp_path):
+    db = tmp_path / "db" / "库.sqlite"
+    run("archive", "add", HISTORY, Y2024, "--archive", db)
+    for extra in tmp_path.joinpath("db").glob("*-*"):
+        extra.unlink()  # keep only the main file (its WAL was checkpointed on close)
+    data = bytearray(db.read_bytes())
+    for offset in range(len(data) // 2, min(len(data), len(data) // 2 + 3000)):
+        data[offset] = 0xAB
+    db.write_bytes(bytes(data))
+    before = snapshot(db.parent)
+    for args in (["archive", "list"], ["archive", "add", Y2024], ["history", UNIT]):
+        result = run(*args, "--archive", db)
+        no_traceback(result)
+        assert result.exit_code == 1
+        assert "损坏" in result.output and "tree page" not in result.output
+    assert snapshot(db.parent) == before

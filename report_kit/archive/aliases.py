@@ -36,8 +36,10 @@ def _rows(path: Path) -> list[list[str]]:
 
         try:
             return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-        except Exception as exc:
-            raise AliasTableError(f"更名对照表“{path.name}”无法读取：{exc}") from None
+        except Exception:
+            raise AliasTableError(
+                f"更名对照表“{path.name}”无法读取：文件已损坏，或不是Excel工作簿。"
+            ) from None
     raise AliasTableError(f"更名对照表应为 .csv 或 .xlsx 文件：{path.name}")
 
 

@@ -64,6 +64,20 @@ MIGRATIONS: list[list[str]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def database_reason(exc: Exception) -> str:
+    """SQLite's refusal in Chinese (its own text is English)."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "正被其他程序占用（请稍后重试）"
+    if "readonly" in text or "read-only" in text:
+        return "为只读文件，无法写入"
+    if "disk is full" in text or "full" in text:
+        return "所在磁盘空间不足"
+    if "unable to open" in text:
+        return "无法打开"
+    return "已损坏或结构不完整"
+
+
 class ArchiveError(Exception):
     """A problem with the archive file the user must fix; the message is Chinese."""
 
@@ -119,10 +133,12 @@ def _inspect_open(path: Path) -> int:
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"年报库“{path}”已损坏，无法读取（{exc}）。请从备份恢复。") from exc
+        raise ArchiveError(
+            f"年报库“{path}”{database_reason(exc)}，无法读取。为防止进一步损坏，本程序不会改动它；请从备份恢复。"
+        ) from exc
     if verdict != "ok":
         raise ArchiveError(
-            f"年报库“{path}”已损坏（{verdict}）。为防止进一步损坏，本程序不会改动它；请从备份恢复。"
+            f"年报库“{path}”已损坏（完整性检查未通过）。为防止进一步损坏，本程序不会改动它；请从备份恢复。"
         )
     if version > SCHEMA_VERSION:
         raise ArchiveError(

@@ -171,7 +171,14 @@ class YearOverYear:
             added = self.source.archive.add_submission(submission, entry["findings"], path)
         except (ArchiveError, sqlite3.Error, OSError) as exc:
             self.failed += 1
-            reason = str(exc) if isinstance(exc, ArchiveError) else f"“{entry['file']}”未能入库（{exc}）。"
+            if isinstance(exc, ArchiveError):
+                reason = str(exc)
+            else:
+                from report_kit.archive.db import database_reason
+                from report_kit.os_errors import os_reason
+
+                why = os_reason(exc) if isinstance(exc, OSError) else f"年报库{database_reason(exc)}"
+                reason = f"“{entry['file']}”未能入库（{why}）。"
             self.messages.append(reason)
             return
         if added.added:

@@ -37,6 +37,7 @@ def open_archive(archive_path: str | None, *, create: bool):
     """The open archive; its errors (foreign, corrupt, locked too long) end the command with a
     Chinese message instead of a traceback."""
     from report_kit.archive import Archive, ArchiveError
+    from report_kit.archive.db import database_reason
 
     try:
         with Archive(archive_path, create=create) as store:
@@ -49,7 +50,7 @@ def open_archive(archive_path: str | None, *, create: bool):
         ) from None
     except sqlite3.DatabaseError as exc:
         raise click.ClickException(
-            f"年报库读写失败，操作未完成（{exc}）。如提示被占用请稍后重试，否则请从备份恢复。"
+            f"年报库读写失败，操作未完成（{database_reason(exc)}）。如被占用请稍后重试，否则请从备份恢复。"
         ) from None
 
 
