@@ -60,11 +60,17 @@ def staging_folder(review_dir: Path, kind: str) -> Path:
     removing the staging folders that runs killed midway (dead process id) left behind."""
     name = review_dir.resolve().name or "review"
     stem = f".{name}.{kind}-"
-    for stale in review_dir.parent.glob(f".{glob.escape(name)}.*-*-*"):
-        pid = stale.name[len(f".{name}.") :].split("-")
+    leftovers = [*review_dir.parent.glob(f".{glob.escape(name)}.*-*-*"), *review_dir.glob(".staging.*-*-*")]
+    for stale in leftovers:
+        pid = stale.name.split(".")[-1].split("-")
         if len(pid) >= 3 and pid[1].isdigit() and stale.is_dir() and not _alive(int(pid[1])):
             shutil.rmtree(stale, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{stem}{os.getpid()}-", dir=review_dir.parent))
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{stem}{os.getpid()}-", dir=review_dir.parent))
+    except PermissionError:
+        # a review folder prepared for us in a folder we may not write to: stage inside it
+        # (the same file system, so the renames stay atomic; hidden, so never reviewed)
+        return Path(tempfile.mkdtemp(prefix=f".staging.{kind}-{os.getpid()}-", dir=review_dir))
 
 
 def write_outputs(result: BatchResult, review_dir: str | os.PathLike) -> list[Path]:
