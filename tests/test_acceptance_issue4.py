@@ -954,3 +954,19 @@ def test_a_damaged_template_is_named_in_chinese_only(tmp_path):
     message = result.output.split("坏模板.docx", 1)[1]
     assert not any(word in message for word in ("Error", "line", "column", "Tag")), message
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_group_labels_of_table_three_are_the_official_texts(built):
+    _, document, page = built
+    texts = {cell.text for row in document.tables[1].rows for cell in row.cells}
+    html = {cell for row in _grid(page.tables[1]["rows"]) for cell in row}
+    for label in (
+        "三、本年度办理结果",
+        "（三）不予公开",
+        "（四）无法提供",
+        "（五）不予处理",
+        "（六）其他处理",
+        "（七）总计",
+    ):
+        assert label in texts, label
+        assert label in html, label

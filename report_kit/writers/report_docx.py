@@ -72,6 +72,8 @@ TWIPS_PER_MM = 1440 / 25.4
 BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
 WIDE_TABLE_COLUMNS = 10
 NARROW_CELL_MARGIN = 57  # twips, 1 mm
+TEMPLATE_CELL_MARGIN = 85  # twips (1.5 mm), the template's table cell margins
+TABLE_CHAR = 210  # twips: one 五号 (10.5 pt) character of the Table Text style
 NARROW_LABEL = 1200  # twips (≈ 21 mm): group label columns narrower than this break after 「）」
 KEEP_GROUP_ROWS = 8  # rows of a merged group label (表三 （三）–（六）) kept on one page
 KEEP_TOGETHER_ROWS = 16  # tables this short (表二 14 rows, 表四 4) move to the next page whole
@@ -278,14 +280,23 @@ def _cell_margins(table: Table) -> str:
     )
 
 
-def _cell_text(cell: TableCell, style_id: str, keep: bool, width: int) -> str:
+def _cell_text(cell: TableCell, style_id: str, keep: bool, width: int, table_margin: int = 0) -> str:
     """A cell paragraph. A group label in a narrow column (「（三）不予公开」 over eight rows of
     表三) breaks after its enumerator, so the enumerator stays whole on the first line."""
     ppr = f'<w:pStyle w:val="{style_id}"/>' + ("<w:keepNext/>" if keep else "")
     text = cell.text
     if cell.kind == "label" and cell.rowspan > 1 and width < NARROW_LABEL and "）" in text[:-1]:
+        # No line break character: the cell's text stays the official label (a reader, a
+        # search or a test finds 「（三）不予公开」). The enumerator's letters are spaced out
+        # to fill all but half a character of the line, so the label wraps right after it.
         head, _, tail = text.partition("）")
-        runs = f"<w:r>{_t(head + '）')}<w:br/>{_t(tail)}</w:r>"
+        head += "）"
+        room = width - 2 * (table_margin or TEMPLATE_CELL_MARGIN) - TABLE_CHAR // 2
+        spacing = room // len(head) - TABLE_CHAR
+        if spacing > 0:
+            runs = f'<w:r><w:rPr><w:spacing w:val="{spacing}"/></w:rPr>{_t(head)}</w:r><w:r>{_t(tail)}</w:r>'
+        else:
+            runs = f"<w:r>{_t(text)}</w:r>"
     else:
         runs = f"<w:r>{_t(text)}</w:r>" if text else ""
     return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
@@ -355,7 +366,8 @@ def _table(table: Table, ctx: _Context) -> str:
             tc_pr.append('<w:vAlign w:val="center"/>')
             if cell.row == r:
                 style = left if cell.align == "left" else centre
-                body = _cell_text(cell, style, keep, sum(widths[c : c + span]))
+                margin = NARROW_CELL_MARGIN if table.width >= WIDE_TABLE_COLUMNS else 0
+                body = _cell_text(cell, style, keep, sum(widths[c : c + span]), margin)
             else:
                 # a covered slot: empty, but it keeps the row with the next like its neighbours
                 body = (
