@@ -13,6 +13,16 @@ from report_kit.layout import load_layout
 from report_kit.settings import SEVERITY_LABELS
 
 SOURCE_KIND_LABELS = {"xlsx": "Excel工作簿", "json": "JSON", "yaml": "YAML"}
+# the kind of a file the reader gave up on before telling (a bomb, a crash), from its name
+SUFFIX_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+def source_kind(entry: dict) -> str:
+    kind = entry["source_kind"]
+    if kind in SOURCE_KIND_LABELS:
+        return kind
+    name = entry["file"].lower()
+    return next((k for suffix, k in SUFFIX_KINDS.items() if name.endswith(suffix)), kind)
 
 
 def unit_kind_label(kind: str) -> str:
@@ -38,7 +48,7 @@ def summary_rows(result: BatchResult) -> list[dict[str, Any]]:
                 "code": entry["code"],
                 "year": entry["year"],
                 "file": entry["file"],
-                "source_kind": entry["source_kind"],
+                "source_kind": source_kind(entry),
                 "status": entry["status"],
                 "errors": counts.get("error", 0),
                 "warnings": counts.get("warning", 0),
