@@ -949,3 +949,19 @@ def test_statutory_deadlines_by_kind_and_override(tmp_path):
     batch(inbox, "-o", tmp_path / "r2", "--today", "2025-07-01", "--deadline", "2025-02-15")
     late = {row["file"]: row["late"] for row in load_json(tmp_path / "r2")["summary"]}
     assert late == {"dept.json": False, "gov.json": True, "town.json": True}
+
+
+def test_roster_csv_with_bom_crlf_and_tabs(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("轮台县审计局"))
+    for i, (text, encoding) in enumerate(
+        [
+            ("单位名称,单位类型\r\n轮台县审计局,政府部门\r\n", "utf-8-sig"),
+            ("单位名称\t单位类型\r\n轮台县审计局\t政府部门\r\n", "gb18030"),
+        ]
+    ):
+        roster = tmp_path / f"名单{i}.csv"
+        roster.write_bytes(text.encode(encoding))
+        done = batch(inbox, "-o", tmp_path / f"r{i}", "--roster", roster, "--today", TODAY)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert load_json(tmp_path / f"r{i}")["roster"][0]["state"] == "已提交"

@@ -135,7 +135,10 @@ def _csv_rows(path: Path) -> list[list]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise RosterError(f"名单“{path.name}”的编码无法识别，请另存为UTF-8编码的CSV。")
-    return list(csv.reader(io.StringIO(text)))
+    # 「另存为 文本文件（制表符分隔）」 renamed to .csv is common: tabs and no commas in the header
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _xlsx_rows(path: Path) -> list[list]:
