@@ -970,3 +970,11 @@ def test_group_labels_of_table_three_are_the_official_texts(built):
     ):
         assert label in texts, label
         assert label in html, label
+
+
+def test_force_on_a_valid_report_builds_the_final_document(tmp_path):
+    out = tmp_path / "r.docx"
+    assert _run("build", EXAMPLE_JSON, "--force", "-o", out).exit_code == 0
+    document = docx.Document(str(out))
+    assert document.paragraphs[0].text == TITLE
+    assert DRAFT not in "".join(p.text for s in document.sections for p in s.header.paragraphs)
