@@ -965,3 +965,21 @@ def test_roster_csv_with_bom_crlf_and_tabs(tmp_path):
         done = batch(inbox, "-o", tmp_path / f"r{i}", "--roster", roster, "--today", TODAY)
         assert done.returncode == 0, done.stdout + done.stderr
         assert load_json(tmp_path / f"r{i}")["roster"][0]["state"] == "已提交"
+
+
+def test_roster_list_on_a_later_sheet(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("轮台县审计局"))
+    roster = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "填报说明"
+    wb.active.append(["请按下表报送"])
+    ws = wb.create_sheet("名单")
+    ws.append(["序号", "单位名称", "单位类型"])
+    ws.append([1, "轮台县审计局", "政府部门"])
+    ws.append([2, "轮台县财政局", "政府部门"])
+    wb.save(roster)
+    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster, "--today", TODAY)
+    assert done.returncode == 1, done.stderr  # 财政局 is missing
+    states = {row["unit"]: row["state"] for row in load_json(tmp_path / "r")["roster"]}
+    assert states == {"轮台县审计局": "已提交", "轮台县财政局": "未提交"}

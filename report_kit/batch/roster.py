@@ -77,7 +77,12 @@ def read_roster(path: str | os.PathLike) -> list[RosterUnit]:
     if suffix == ".csv":
         rows = _csv_rows(path)
     elif suffix == ".xlsx":
-        rows = _xlsx_rows(path)
+        # the first sheet with a 单位名称 header: a 填报说明 sheet may come before the list
+        sheets = _xlsx_rows(path)
+        for rows in sheets[1:]:
+            if _header_row(rows) is not None and _header_row(sheets[0]) is None:
+                return parse_rows(rows, path.name)
+        rows = sheets[0] if sheets else []
     else:
         raise RosterError(f"名单文件应为 .xlsx 或 .csv 格式：{path.name}")
     return parse_rows(rows, path.name)
@@ -86,7 +91,7 @@ def read_roster(path: str | os.PathLike) -> list[RosterUnit]:
 def parse_rows(rows: list[list], source: str = "名单") -> list[RosterUnit]:
     """Units from table rows: the header row is the first one (of the first ten) naming 单位名称."""
     cleaned = [[("" if v is None else str(v)).strip() for v in row] for row in rows]
-    at = next((i for i, row in enumerate(cleaned[:10]) if _column(row, NAME_HEADERS) is not None), None)
+    at = _header_row(cleaned)
     if at is None:
         raise RosterError(
             f"名单“{source}”中找不到“{NAME_HEADER}”列：请在前十行中加一行表头，"
@@ -108,6 +113,14 @@ def parse_rows(rows: list[list], source: str = "名单") -> list[RosterUnit]:
         code = unicodedata.normalize("NFKC", cell(row, code_col)).replace(" ", "").upper()
         units.append(RosterUnit(len(units), name, code, cell(row, kind_col)))
     return units
+
+
+def _header_row(rows: list[list]) -> int | None:
+    """Index of the first of the first ten rows that names the unit column."""
+    for i, row in enumerate(rows[:10]):
+        if _column([("" if v is None else str(v)).strip() for v in row], NAME_HEADERS) is not None:
+            return i
+    return None
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -141,7 +154,8 @@ def _csv_rows(path: Path) -> list[list]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def _xlsx_rows(path: Path) -> list[list]:
+def _xlsx_rows(path: Path) -> list[list[list]]:
+    """The rows of every sheet."""
     from python_calamine import CalamineWorkbook
 
     from report_kit.readers.sniff import check_xlsx_container
@@ -154,9 +168,16 @@ def _xlsx_rows(path: Path) -> list[list]:
         raise RosterError(f"名单“{path.name}”无法使用。{refused[0].message}")
     try:
         book = CalamineWorkbook.from_path(str(path))
-        return book.get_sheet_by_index(0).to_python()
+        first = book.get_sheet_by_index(0).to_python()
     except Exception as exc:
         raise RosterError(f"名单“{path.name}”无法读取：{exc}") from None
+    sheets = [first]
+    for index in range(1, len(book.sheet_names)):
+        try:
+            sheets.append(book.get_sheet_by_index(index).to_python())
+        except Exception:  # a chart sheet, a broken later sheet: only the first one must read
+            continue
+    return sheets
 
 
 @dataclass(frozen=True)
