@@ -983,3 +983,19 @@ def test_roster_list_on_a_later_sheet(tmp_path):
     assert done.returncode == 1, done.stderr  # 财政局 is missing
     states = {row["unit"]: row["state"] for row in load_json(tmp_path / "r")["roster"]}
     assert states == {"轮台县审计局": "已提交", "轮台县财政局": "未提交"}
+
+
+def test_roster_and_old_review_inside_the_folder_are_not_submissions(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("轮台县审计局"))
+    roster = inbox / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["单位名称"])
+    wb.active.append(["轮台县审计局"])
+    wb.save(roster)
+    assert batch(inbox, "-o", inbox / "旧审核", "--today", TODAY, "--roster", roster).returncode == 0
+    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster, "--today", TODAY)
+    assert done.returncode == 0, done.stdout
+    data = load_json(tmp_path / "r")
+    assert [row["file"] for row in data["summary"]] == ["a.json"]
+    assert "名单.xlsx" in data["skipped"]

@@ -39,13 +39,28 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def discover(root: str | os.PathLike, exclude: str | os.PathLike | None = None) -> Discovery:
-    """Every submission file under ``root``; ``exclude`` (the review folder) is never entered.
+# The review's own files, when an earlier review folder was left inside the folder reviewed.
+REVIEW_FILES = ("审核结果.json", "审核结果.xlsx")
+
+
+def _own_output(path: Path) -> bool:
+    return path.name in REVIEW_FILES and (path.parent / "index.html").is_file()
+
+
+def discover(
+    root: str | os.PathLike,
+    exclude: str | os.PathLike | None = None,
+    exclude_files: tuple[str | os.PathLike, ...] = (),
+) -> Discovery:
+    """Every submission file under ``root``; ``exclude`` (the review folder) is never entered,
+    ``exclude_files`` (the roster, when it lies in the folder) and earlier review results are
+    listed as skipped.
 
     Symlinked directories are not followed, so a link cannot make the walk loop or leave the tree.
     """
     root = Path(root).resolve()
     excluded = Path(exclude).resolve() if exclude is not None else None
+    not_submissions = {Path(f).resolve() for f in exclude_files}
     found = Discovery(root=root)
     for directory, subdirs, files in os.walk(root):
         here = Path(directory)
@@ -56,7 +71,12 @@ def discover(root: str | os.PathLike, exclude: str | os.PathLike | None = None) 
             path = here / name
             if not path.is_file():
                 continue
-            if name.lower().endswith(SUBMISSION_SUFFIXES) and _inside(path, root):
+            if (
+                name.lower().endswith(SUBMISSION_SUFFIXES)
+                and _inside(path, root)
+                and path.resolve() not in not_submissions
+                and not _own_output(path)
+            ):
                 found.submissions.append(path)
             else:
                 found.skipped.append(display_path(path.relative_to(root).as_posix()))

@@ -245,6 +245,7 @@ def run_batch(
     deadline: dt.date | None = None,
     jobs: int | None = None,
     exclude: str | os.PathLike | None = None,
+    exclude_files: tuple[str | os.PathLike, ...] = (),
     progress: TextIO | None = None,
     pool_threshold: int = POOL_THRESHOLD,
     timeout: float = FILE_TIMEOUT,
@@ -254,7 +255,7 @@ def run_batch(
     batch findings are attached and before the statuses are set (the year-over-year step,
     ``report_kit.archive.year_over_year``)."""
     today = today or dt.date.today()
-    found = discover(directory, exclude=exclude)
+    found = discover(directory, exclude=exclude, exclude_files=exclude_files)
     # display_path: a file name that is not UTF-8 must not break the JSON/HTML/xlsx writers
     items = [(str(path), display_path(found.relative(path))) for path in found.submissions]
     by_file: dict[str, dict] = {}

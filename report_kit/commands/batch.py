@@ -81,6 +81,7 @@ def batch(
         deadline=deadline,
         jobs=jobs,  # None: every core this process may use (execute.default_jobs)
         exclude=Path(output),
+        exclude_files=(roster,) if roster else (),
         progress=sys.stderr,
         after_validation=linker,
     )
