@@ -31,16 +31,16 @@ def _json(path: Path, submission: dict) -> str:
     return str(path)
 
 
-def test_default_output_is_the_report_title_in_the_current_directory(tmp_path):
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["build", str(EXAMPLE)])
-        assert result.exit_code == 0, result.output
-        assert Path(DEFAULT_NAME).is_file()
-        assert os.listdir(".") == [DEFAULT_NAME], "no temporary files left behind"
-        assert f"已生成 {Path.cwd() / DEFAULT_NAME}" in result.stderr
-        assert result.stdout == ""
-        mode = stat.S_IMODE(os.stat(DEFAULT_NAME).st_mode)
-        assert mode & 0o044, "the report is readable by colleagues and the web server"
+def test_default_output_is_the_report_title_in_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert Path(DEFAULT_NAME).is_file()
+    assert os.listdir(".") == [DEFAULT_NAME], "no temporary files left behind"
+    assert f"已生成 {Path.cwd() / DEFAULT_NAME}" in result.stderr
+    assert result.stdout == ""
+    mode = stat.S_IMODE(os.stat(DEFAULT_NAME).st_mode)
+    assert mode & 0o044, "the report is readable by colleagues and the web server"
 
 
 def test_docx_html_and_errors_from_yaml(tmp_path):
@@ -62,8 +62,8 @@ def test_errors_block_the_build_without_force(tmp_path):
     result = runner.invoke(main, ["build", str(source), "-o", str(out), "--errors", str(errors)])
     assert result.exit_code == 1
     assert not out.exists()
-    assert "结果：未通过（错误 2 项" in result.stderr
-    assert "T3.balance" in result.stderr and "相差1" in result.stderr
+    assert "结果：未通过（错误 2 项" in result.stdout
+    assert "T3.balance" in result.stdout and "相差1" in result.stdout
     assert "--force" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
     rows = list(csv.reader(io.StringIO(errors.read_text(encoding="utf-8-sig"))))
@@ -93,7 +93,7 @@ def test_warnings_are_printed_and_do_not_block(tmp_path):
     out = tmp_path / "报告.docx"
     result = runner.invoke(main, ["build", _json(tmp_path / "w.json", submission), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "[警告]" in result.stderr and "结果：通过" in result.stderr
+    assert "[警告]" in result.stdout and "结果：通过" in result.stdout
     assert out.is_file()
     assert DRAFT_MARK not in "".join(p.text for p in docx.Document(str(out)).paragraphs)
 
@@ -221,18 +221,19 @@ def test_two_outputs_on_one_file_are_refused(tmp_path):
     assert "同一个文件" in result.output and not out.exists()
 
 
-def test_a_very_long_unit_name_still_gives_a_file_name_the_disk_accepts(tmp_path):
+def test_a_very_long_unit_name_still_gives_a_file_name_the_disk_accepts(tmp_path, monkeypatch):
     submission = read_submission(EXAMPLE).submission
     submission["unit"]["name"] = "轮台县" * 40 + "市场监督管理局"
     submission["published_on"] = str(submission["published_on"])
     source = _json(tmp_path / "long.json", submission)
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["build", source])
-        assert "Traceback" not in result.output
-        (name,) = os.listdir(".")
-        assert name.endswith("市场监督管理局2024年政府信息公开工作年度报告.docx")
-        assert len(name.encode("utf-8")) <= 230
-        assert docx.Document(name).paragraphs[0].text.startswith("轮台县轮台县")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path / "out")
+    result = runner.invoke(main, ["build", source])
+    assert "Traceback" not in result.output
+    (name,) = os.listdir(".")
+    assert name.endswith("市场监督管理局2024年政府信息公开工作年度报告.docx")
+    assert len(name.encode("utf-8")) <= 230
+    assert docx.Document(name).paragraphs[0].text.startswith("轮台县轮台县")
 
 
 def test_a_word_template_dotx_is_accepted_and_the_report_is_a_document(tmp_path):

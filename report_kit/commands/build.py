@@ -22,9 +22,10 @@ FORCE_HINT = "改正上述错误后重新编制；确需先出草稿的，加 --
 
 
 def _echo_findings(report) -> None:
+    """The check result goes to stdout, as with ``check``; what was written goes to stderr."""
     from report_kit.writers.findings_text import render_report
 
-    click.echo(render_report(report), err=True)
+    click.echo(render_report(report))
 
 
 @click.command()
