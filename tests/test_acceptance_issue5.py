@@ -999,3 +999,28 @@ def test_roster_and_old_review_inside_the_folder_are_not_submissions(tmp_path):
     data = load_json(tmp_path / "r")
     assert [row["file"] for row in data["summary"]] == ["a.json"]
     assert "名单.xlsx" in data["skipped"]
+
+
+def test_absurd_magnitudes_never_crash_the_batch(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "ok.json", unit_report("甲单位"))
+    text = json.dumps(unit_report("乙单位"), ensure_ascii=False)
+    (inbox / "big-int.json").write_text(text.replace('"decisions": 468', '"decisions": 1' + "0" * 400))
+    text = json.dumps(unit_report("丙单位"), ensure_ascii=False)
+    (inbox / "big-float.json").write_text(text.replace('"amount": 12.35', '"amount": 1e308'))
+    text = json.dumps(unit_report("丁单位"), ensure_ascii=False)
+    (inbox / "big-float-2.json").write_text(text.replace('"amount": 12.35', '"amount": 1.5e308'))
+    (inbox / "nan.json").write_text(text.replace('"amount": 12.35', '"amount": NaN'))
+    review = tmp_path / "r"
+    done = batch(inbox, "-o", review, "--today", TODAY)
+    assert "Traceback" not in done.stderr, done.stderr
+    raw = (review / "审核结果.json").read_text(encoding="utf-8")
+    data = json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} in 审核结果.json"))
+    # whatever the validator makes of them, the sum stays exact and finite
+    assert data["aggregate"]["active_disclosure"]["licensing"]["decisions"] in (468, 468 + 10**400)
+    summed = set(data["aggregate"]["files"])
+    assert "ok.json" in summed
+    for report in data["files"]:
+        if report["status"] == "通过" and report["file"] not in summed:
+            assert report["findings"], report["file"]  # left out of the sum, and told why
+    openpyxl.load_workbook(review / "审核结果.xlsx")

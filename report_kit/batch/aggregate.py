@@ -7,6 +7,7 @@ submissions; sums are taken over vectors and turned back into the canonical shap
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterable
 from decimal import Decimal
@@ -37,20 +38,39 @@ def _resolve(document, pointer: str):
     return node
 
 
-def _number(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
+# Cells are kept as doubles: integers are exact up to 2**53, and sums of 万元 amounts are
+# taken in Decimal. A larger value (a typing slip such as 10^400 decisions) cannot be summed
+# exactly — nor written as JSON once a sum overflows — so such a report is left out of the sum.
+MAX_SUMMABLE = 2**53
+
+
+def _summable(value) -> bool:
+    if isinstance(value, int):
+        return abs(value) <= MAX_SUMMABLE
+    return math.isfinite(value) and abs(value) <= MAX_SUMMABLE
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def unsummable_cell(submission: dict) -> tuple[str, object] | None:
+    """(pointer, value) of the first table cell too large to be summed exactly, if any."""
+    for pointer, _ in cell_pointers():
+        value = _resolve(submission, pointer)
+        if _is_number(value) and not _summable(value):
+            return pointer, value
+    return None
 
 
 def cell_vector(submission: dict) -> array | None:
-    """The table cells of a submission, or None when any cell is not a number."""
+    """The table cells of a submission, or None when any cell is not a number (or too large)."""
     values = array("d")
     for pointer, _ in cell_pointers():
-        number = _number(_resolve(submission, pointer))
-        if number is None:
+        value = _resolve(submission, pointer)
+        if not _is_number(value) or not _summable(value):
             return None
-        values.append(number)
+        values.append(float(value))
     return values
 
 

@@ -114,6 +114,8 @@ def _header(ws, columns: list[tuple[str, str, int]]) -> None:
 
 
 def _display(key: str, value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) <= 2**53:
+        return str(value)  # beyond what a spreadsheet number holds (a typing slip): shown as text
     if key == "late":
         return "是" if value else "否"
     if key == "change_flag":

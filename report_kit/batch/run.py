@@ -298,6 +298,16 @@ def run_batch(
         ):
             aggregator.add(entry["vector"])
             aggregated.append(entry["file"])
+        elif (
+            entry["status"] == STATUS_PASSED
+            and entry.get("unsummable")
+            and entry["year"] == expected
+            and entry["scope"] != "region"
+        ):
+            pointer, text = entry["unsummable"]
+            label = load_layout().label(pointer)
+            values = {"unit": entry["unit"], "label": label, "actual": text}
+            _add(entry, emit("B.not_summed", values, (Location(pointer, label),)))
     totals = aggregator.values()
     _check_regions(entries, totals, aggregator.count, expected)
     for entry in entries:

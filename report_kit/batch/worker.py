@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from report_kit import check as check_module
-from report_kit.batch.aggregate import cell_vector
+from report_kit.batch.aggregate import cell_vector, unsummable_cell
 from report_kit.batch.clean import clean
 from report_kit.catalogue import emit
 
@@ -37,6 +37,15 @@ def _figure(submission: dict, pointers: tuple[str, ...]) -> int | float | None:
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return sum(values)
     return None
+
+
+def _unsummable(submission: dict) -> list | None:
+    """[pointer, value as text] of a table cell too large to be summed (aggregate.MAX_SUMMABLE)."""
+    found = unsummable_cell(submission)
+    if found is None:
+        return None
+    text = str(found[1]) if len(str(found[1])) <= 40 else f"{str(found[1])[:20]}…（共{len(str(found[1]))}位）"
+    return [found[0], text]
 
 
 def _text(value: Any) -> str:
@@ -66,6 +75,7 @@ def entry_of(report, rel: str) -> dict[str, Any]:
             "figures": {k: _figure(submission, p) for k, p in KEY_FIGURES.items()} if submission else {},
             "findings": findings,
             "vector": cell_vector(submission) if submission and valid else None,
+            "unsummable": _unsummable(submission) if submission and valid else None,
         }
     )
 
@@ -89,6 +99,7 @@ def failed_entry(rel: str, rule: str, reason: str, what: str = "整个文件") -
             "figures": {},
             "findings": [finding.to_dict()],
             "vector": None,
+            "unsummable": None,
         }
     )
 
