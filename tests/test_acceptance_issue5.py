@@ -1024,3 +1024,33 @@ def test_absurd_magnitudes_never_crash_the_batch(tmp_path):
         if report["status"] == "通过" and report["file"] not in summed:
             assert report["findings"], report["file"]  # left out of the sum, and told why
     openpyxl.load_workbook(review / "审核结果.xlsx")
+
+
+def test_roster_code_damaged_by_excel_falls_back_to_the_name(tmp_path):
+    inbox = tmp_path / "in"
+    shutil.copy(EXAMPLE, inbox.parent / "unused.json")
+    inbox.mkdir()
+    shutil.copy(EXAMPLE, inbox / "a.json")  # code 11652822010293476R
+    roster = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["单位名称", "统一社会信用代码"])
+    wb.active.append(["轮台县市场监督管理局", 9.16528220102934e17])  # what Excel makes of digits
+    wb.save(roster)
+    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster, "--today", TODAY)
+    assert done.returncode == 0, done.stdout
+    assert load_json(tmp_path / "r")["roster"][0]["state"] == "已提交"
+
+
+def test_same_name_with_another_valid_code_is_another_unit(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(EXAMPLE, inbox / "a.json")
+    roster = tmp_path / "名单.csv"
+    other = "91110000100000000" + __import__("report_kit.credit_code").credit_code.check_character(
+        "91110000100000000"
+    )
+    roster.write_text(f"单位名称,统一社会信用代码\n轮台县市场监督管理局,{other}\n", encoding="utf-8")
+    done = batch(inbox, "-o", tmp_path / "r", "--roster", roster, "--today", TODAY)
+    assert done.returncode == 1
+    rules = {f["rule"] for f in load_json(tmp_path / "r")["findings"]}
+    assert {"B.not_on_roster", "B.missing"} <= rules

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from report_kit.credit_code import problem as credit_code_problem
+
 NAME_HEADER = "单位名称"
 CODE_HEADER = "统一社会信用代码"
 KIND_HEADER = "单位类型"
@@ -222,7 +224,9 @@ class RosterIndex:
         if code and code in self.by_code:
             return Match(tuple(self.by_code[code]))
         candidates = self.by_name.get(normalise_name(name), [])
-        if code:
-            # Both sides carry codes and they differ: a same-named unit is a different unit.
-            candidates = [u for u in candidates if not u.code]
+        if code and credit_code_problem(code) is None:
+            # Both sides carry valid codes and they differ: a same-named unit is a different
+            # unit. A code that is not valid (an 18-digit code Excel turned into 9.16e+17, a
+            # typo) says nothing, so the name decides.
+            candidates = [u for u in candidates if not u.code or credit_code_problem(u.code) is not None]
         return Match(tuple(candidates))
