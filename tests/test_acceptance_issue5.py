@@ -1028,7 +1028,6 @@ def test_absurd_magnitudes_never_crash_the_batch(tmp_path):
 
 def test_roster_code_damaged_by_excel_falls_back_to_the_name(tmp_path):
     inbox = tmp_path / "in"
-    shutil.copy(EXAMPLE, inbox.parent / "unused.json")
     inbox.mkdir()
     shutil.copy(EXAMPLE, inbox / "a.json")  # code 11652822010293476R
     roster = tmp_path / "名单.xlsx"
