@@ -46,14 +46,19 @@ class UniqueNames:
 
     def __init__(self, max_length: int = MAX_LENGTH, max_bytes: int = MAX_BYTES) -> None:
         self._taken: set[str] = set()
+        self._last: dict[str, int] = {}  # stem → last suffix handed out (10,000 equal names stay linear)
         self.max_length = max_length
         self.max_bytes = max_bytes
 
     def take(self, name: str | None) -> str:
         stem = sanitise(name, self.max_length, self.max_bytes)
-        candidate, n = stem, 1
+        key = stem.casefold()
+        candidate, n = stem, self._last.get(key, 1)
+        if n > 1:
+            candidate = f"{stem}-{n}"
         while candidate.casefold() in self._taken:
             n += 1
             candidate = f"{stem}-{n}"
         self._taken.add(candidate.casefold())
+        self._last[key] = n
         return candidate
