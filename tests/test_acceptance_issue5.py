@@ -1053,3 +1053,21 @@ def test_same_name_with_another_valid_code_is_another_unit(tmp_path):
     assert done.returncode == 1
     rules = {f["rule"] for f in load_json(tmp_path / "r")["findings"]}
     assert {"B.not_on_roster", "B.missing"} <= rules
+
+
+def test_many_copies_of_one_report(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(25):
+        shutil.copy(EXAMPLE, inbox / f"{i:02}.json")
+    roster = tmp_path / "名单.csv"
+    roster.write_text("单位名称\n轮台县市场监督管理局\n", encoding="utf-8")
+    review = tmp_path / "r"
+    done = batch(inbox, "-o", review, "--roster", roster, "--today", TODAY)
+    assert done.returncode == 1
+    data = load_json(review)
+    duplicates = [f for f in data["findings"] if f["rule"] == "B.duplicate"]
+    assert len(duplicates) == 25
+    assert all("25" in f["message"] and len(f["message"]) < 400 for f in duplicates)
+    assert data["roster"][0]["state"] == "重复提交"
+    assert len(data["roster"][0]["files"]) == 25

@@ -123,7 +123,10 @@ def _display(key: str, value: Any) -> Any:
     if key == "source_kind":
         return SOURCE_KIND_LABELS.get(value, "")
     if key == "files":
-        return "、".join(value)
+        text = "、".join(value)
+        if len(text) > CELL_LIMIT:  # Excel's limit per cell; the JSON keeps every name
+            text = text[: CELL_LIMIT - 20].rsplit("、", 1)[0] + f"等{len(value)}个文件"
+        return text
     if key == "kind":
         return unit_kind_label(value or "")
     return value
@@ -165,6 +168,7 @@ class _Canvas:
             self.ws.append([self.cells.get((r, c)) for c in range(1, width + 1)])
 
 
+CELL_LIMIT = 32767  # characters Excel holds in one cell
 COLUMN_WIDTH = 12  # of every column of the 汇总数据 tables
 LINE_HEIGHT = 15  # points per line of 11-point text
 

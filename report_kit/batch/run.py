@@ -29,6 +29,8 @@ STATUS_PASSED = "通过"
 STATUS_ERRORS = "有错误"
 STATUS_UNREADABLE = "无法读取"
 
+DUPLICATES_LISTED = 10
+
 ROSTER_SUBMITTED = "已提交"
 ROSTER_MISSING = "未提交"
 ROSTER_NOT_LISTED = "不在名单"
@@ -146,7 +148,10 @@ def _check_roster_and_duplicates(entries: list[dict], roster: list[RosterUnit] |
     for members in groups.values():
         if len(members) < 2:
             continue
-        files = "、".join(entries[i]["file"] for i in members)
+        # at most ten names per message: 10,000 copies of one template must not make 10,000
+        # messages of 10,000 names each
+        shown = [entries[i]["file"] for i in members[:DUPLICATES_LISTED]]
+        files = "、".join(shown) + (f"等{len(members)}个文件" if len(members) > DUPLICATES_LISTED else "")
         for i in members:
             entry = entries[i]
             values = {"unit": entry["unit"], "year": entry["year"], "count": len(members), "files": files}
