@@ -1071,3 +1071,16 @@ def test_many_copies_of_one_report(tmp_path):
     assert all("25" in f["message"] and len(f["message"]) < 400 for f in duplicates)
     assert data["roster"][0]["state"] == "重复提交"
     assert len(data["roster"][0]["files"]) == 25
+
+
+def test_review_folder_given_through_a_symlink(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("甲单位"))
+    real = tmp_path / "elsewhere" / "审核"
+    real.mkdir(parents=True)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    done = batch(inbox, "-o", tmp_path / "link", "--today", TODAY, "--build")
+    assert done.returncode == 0, done.stderr
+    assert (real / "审核结果.xlsx").is_file() and (real / "reports").is_dir()
+    assert (tmp_path / "link").is_symlink()
+    assert not [p for p in tmp_path.rglob(".*")], list(tmp_path.rglob(".*"))

@@ -58,19 +58,28 @@ def _alive(pid: int) -> bool:
 def staging_folder(review_dir: Path, kind: str) -> Path:
     """A fresh staging folder beside ``review_dir``, named after it and this process, after
     removing the staging folders that runs killed midway (dead process id) left behind."""
-    name = review_dir.resolve().name or "review"
+    review_dir = review_dir.resolve()  # a symlinked -o: stage beside the real folder
+    name = review_dir.name or "review"
     stem = f".{name}.{kind}-"
-    leftovers = [*review_dir.parent.glob(f".{glob.escape(name)}.*-*-*"), *review_dir.glob(".staging.*-*-*")]
+    parent = review_dir.parent
+    leftovers = [*parent.glob(f".{glob.escape(name)}.*-*-*"), *review_dir.glob(".staging.*-*-*")]
     for stale in leftovers:
         pid = stale.name.split(".")[-1].split("-")
         if len(pid) >= 3 and pid[1].isdigit() and stale.is_dir() and not _alive(int(pid[1])):
             shutil.rmtree(stale, ignore_errors=True)
     try:
-        return Path(tempfile.mkdtemp(prefix=f"{stem}{os.getpid()}-", dir=review_dir.parent))
-    except PermissionError:
-        # a review folder prepared for us in a folder we may not write to: stage inside it
-        # (the same file system, so the renames stay atomic; hidden, so never reviewed)
-        return Path(tempfile.mkdtemp(prefix=f".staging.{kind}-{os.getpid()}-", dir=review_dir))
+        same_disk = parent != review_dir and parent.stat().st_dev == review_dir.stat().st_dev
+    except OSError:
+        same_disk = False
+    if same_disk:
+        try:
+            return Path(tempfile.mkdtemp(prefix=f"{stem}{os.getpid()}-", dir=parent))
+        except PermissionError:
+            pass
+    # the review folder is a mount point (a network share), or was prepared for us in a folder
+    # we may not write to: stage inside it — the same file system, so the renames stay atomic;
+    # hidden, so never reviewed
+    return Path(tempfile.mkdtemp(prefix=f".staging.{kind}-{os.getpid()}-", dir=review_dir))
 
 
 def write_outputs(result: BatchResult, review_dir: str | os.PathLike) -> list[Path]:
