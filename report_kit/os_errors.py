@@ -19,6 +19,8 @@ REASONS = {
     errno.EEXIST: "已有同名的文件或文件夹",
     errno.ENAMETOOLONG: "文件名或路径过长",
     errno.EBUSY: "文件正被其他程序占用",
+    errno.EPIPE: "接收输出的程序已关闭",
+    errno.EXDEV: "不能跨磁盘移动文件",
 }
 
 

@@ -1084,3 +1084,30 @@ def test_review_folder_given_through_a_symlink(tmp_path):
     assert (real / "审核结果.xlsx").is_file() and (real / "reports").is_dir()
     assert (tmp_path / "link").is_symlink()
     assert not [p for p in tmp_path.rglob(".*")], list(tmp_path.rglob(".*"))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full 不存在")
+def test_stdout_on_a_full_disk(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "a.json", unit_report("甲单位"))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "report_kit",
+                "batch",
+                str(inbox),
+                "-o",
+                str(tmp_path / "r"),
+                "--today",
+                TODAY,
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode in (0, 1)
+    assert (tmp_path / "r" / "审核结果.xlsx").is_file()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +11,18 @@ import click
 
 from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
 from report_kit.os_errors import os_reason
+
+
+def _say(text: str) -> None:
+    """The summary on stdout; a full disk or a closed pipe there must not lose the exit status
+    (the review folder is already written)."""
+    try:
+        click.echo(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more reaches the broken stream
+        with contextlib.suppress(OSError):
+            click.echo(f"无法输出审核摘要：{os_reason(exc)}。审核结果已写入文件夹。", err=True)
 
 
 def _existing(value, folder: bool):
@@ -100,7 +114,7 @@ def batch(
         ) from None
     counts = result.counts
     year_text = f"{result.year}年度" if result.year is not None else ""
-    click.echo(
+    _say(
         f"共审核{year_text}报告文件 {counts['files']} 个：通过 {counts['passed']} 个，有错误 {counts['errors']} 个，"
         f"无法读取 {counts['unreadable']} 个"
         + (f"；名单内未提交 {counts['missing']} 个单位" if result.roster is not None else "")
@@ -111,6 +125,6 @@ def batch(
     if linker is not None and linker.add:
         for message in linker.messages:
             click.echo(message, err=True)
-        click.echo(linker.summary())
-    click.echo(f"审核结果已写入 {output}（审核结果.xlsx、审核结果.json、index.html）。")
+        _say(linker.summary())
+    _say(f"审核结果已写入 {output}（审核结果.xlsx、审核结果.json、index.html）。")
     sys.exit(1 if result.failed else 0)
