@@ -23,6 +23,7 @@ class Progress:
         self.interval = interval
         self.started = time.monotonic()
         self._drawn = 0.0
+        self.note = ""  # running tallies the caller keeps up to date (「有错误 12 无法读取 3」)
 
     def advance(self, n: int = 1) -> None:
         self.done += n
@@ -34,7 +35,10 @@ class Progress:
     def _draw(self, now: float) -> None:
         elapsed = now - self.started
         percent = 100 * self.done // self.total if self.total else 100
-        line = f"{self.label} {self.done}/{self.total}（{percent}%） 已用 {elapsed:.0f}秒"
+        line = f"{self.label} {self.done}/{self.total}（{percent}%）"
+        if self.note:
+            line += f" {self.note}"
+        line += f" 已用 {elapsed:.0f}秒"
         if 0 < self.done < self.total:
             line += f" 预计剩余 {elapsed / self.done * (self.total - self.done):.0f}秒"
         try:

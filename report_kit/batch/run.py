@@ -266,9 +266,18 @@ def run_batch(
     by_file: dict[str, dict] = {}
     bar = Progress(len(items), progress) if progress is not None else None
 
+    tally = Counter()
+
     def collect(entry: dict) -> None:
         by_file[entry["file"]] = entry
         if bar is not None:
+            if not entry["readable"]:
+                tally[STATUS_UNREADABLE] += 1
+            elif any(f["severity"] == "error" for f in entry["findings"]):
+                tally[STATUS_ERRORS] += 1
+            bar.note = (
+                f"{STATUS_ERRORS} {tally[STATUS_ERRORS]} {STATUS_UNREADABLE} {tally[STATUS_UNREADABLE]}"
+            )
             bar.advance()
 
     execute(
@@ -281,6 +290,7 @@ def run_batch(
         timeout=timeout,
     )
     if bar is not None:
+        bar.note = ""  # the tallies so far leave out the batch's own checks (duplicates, roster)
         bar.close()
     entries = [by_file[rel] for _, rel in items]  # exactly one entry per file, in path order
 
