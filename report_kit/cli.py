@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from report_kit.commands.console import say
 from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
 
 FORMATS = ("text", "json", "csv")
@@ -103,7 +104,7 @@ def _emit(text: str, output: str | None) -> None:
             raise click.ClickException(f"无法写入结果文件“{output}”（{os_reason(exc)}）。") from None
         click.echo(f"已写入 {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        say(text, nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

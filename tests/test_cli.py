@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -130,3 +131,21 @@ def test_text_output_groups_by_table(tmp_path, good):
     assert "【基本信息】" in result.output and "【表四 政府信息公开行政复议、行政诉讼情况】" in result.output
     assert result.output.index("【基本信息】") < result.output.index("【表四")
     assert "修改建议" in result.output
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_full_disk_on_stdout_keeps_the_exit_status_and_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "report_kit", "check", str(bad)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "磁盘空间不足" in proc.stderr

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from report_kit.commands.console import say
 from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
 from report_kit.os_errors import os_reason
 
 
 def _say(text: str) -> None:
-    """The summary on stdout; a full disk or a closed pipe there must not lose the exit status
-    (the review folder is already written)."""
-    try:
-        click.echo(text)
-        sys.stdout.flush()
-    except OSError as exc:
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more reaches the broken stream
-        with contextlib.suppress(OSError):
-            click.echo(f"无法输出审核摘要：{os_reason(exc)}。审核结果已写入文件夹。", err=True)
+    """The summary on stdout; the review folder is already written when this fails."""
+    say(text, lost="审核结果已写入文件夹")
 
 
 def _existing(value, folder: bool):
