@@ -5,11 +5,11 @@ Exit status (submission.md): 0 no errors, 1 errors found, 2 usage error.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
+from report_kit.atomic import same_file
 from report_kit.commands.console import say
 from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
 
@@ -113,16 +113,6 @@ def main() -> None:
     """report_kit：政府信息公开工作年度报告的填报、校验与编制工具。"""
 
 
-def _same_file(a: str, b: str) -> bool:
-    """Whether two paths name the same file (existing or not)."""
-    try:
-        if os.path.exists(a) and os.path.exists(b):
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option(
@@ -152,11 +142,11 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path)
         raise click.UsageError("--annotate 只能用于单个工作簿。")
     if annotate and not annotate.lower().endswith(".xlsx"):
         raise click.UsageError(f"--annotate 的标注副本须保存为 .xlsx 文件，实际为“{annotate}”。")
-    if output and any(_same_file(output, path) for path in files):
+    if output and any(same_file(output, path) for path in files):
         raise click.UsageError(f"-o/--output 的结果文件“{output}”是被检查的文件之一，请另取一个文件名。")
-    if annotate and output and _same_file(annotate, output):
+    if annotate and output and same_file(annotate, output):
         raise click.UsageError("--annotate 的标注副本与 -o/--output 的结果文件不能是同一个文件。")
-    if annotate and _same_file(annotate, files[0]):
+    if annotate and same_file(annotate, files[0]):
         raise click.UsageError(
             "--annotate 的标注副本不能与被检查的文件相同，请另取一个文件名（原文件不会被修改）。"
         )

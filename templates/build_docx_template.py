@@ -205,6 +205,27 @@ def _style_xml(
 KEEP_HEADINGS_WITH_NEXT = True  # a heading never ends a page alone
 
 
+def _heading_style(level: int, font: str) -> dict:
+    """「一、」 黑体, 「（一）」 楷体, 「1.」「（1）」 仿宋: all 3号 on the body's grid, kept with the next line."""
+    return dict(
+        style_id=f"Heading{level}",
+        name=f"heading {level}",
+        based_on="Normal",
+        next_style="Normal",
+        link=f"Heading{level}Char",
+        ui_priority=9,
+        body=_ppr(
+            keep_next=KEEP_HEADINGS_WITH_NEXT,
+            spacing=_exact(BODY_LINE),
+            ind=_ind_two_chars(),
+            jc="both",
+            outline=level - 1,
+        )
+        + _rpr(font, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
+        char_rpr=_rpr(font, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
+    )
+
+
 def _paragraph_styles() -> list[dict]:
     return [
         dict(
@@ -242,74 +263,10 @@ def _paragraph_styles() -> list[dict]:
             + _rpr(XIAOBIAOSONG, SZ_2HAO),
             char_rpr=_rpr(XIAOBIAOSONG, SZ_2HAO),
         ),
-        dict(
-            style_id="Heading1",
-            name="heading 1",
-            based_on="Normal",
-            next_style="Normal",
-            link="Heading1Char",
-            ui_priority=9,
-            body=_ppr(
-                keep_next=KEEP_HEADINGS_WITH_NEXT,
-                spacing=_exact(BODY_LINE),
-                ind=_ind_two_chars(),
-                jc="both",
-                outline=0,
-            )
-            + _rpr(HEITI, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-            char_rpr=_rpr(HEITI, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-        ),
-        dict(
-            style_id="Heading2",
-            name="heading 2",
-            based_on="Normal",
-            next_style="Normal",
-            link="Heading2Char",
-            ui_priority=9,
-            body=_ppr(
-                keep_next=KEEP_HEADINGS_WITH_NEXT,
-                spacing=_exact(BODY_LINE),
-                ind=_ind_two_chars(),
-                jc="both",
-                outline=1,
-            )
-            + _rpr(KAITI, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-            char_rpr=_rpr(KAITI, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-        ),
-        dict(
-            style_id="Heading3",
-            name="heading 3",
-            based_on="Normal",
-            next_style="Normal",
-            link="Heading3Char",
-            ui_priority=9,
-            body=_ppr(
-                keep_next=KEEP_HEADINGS_WITH_NEXT,
-                spacing=_exact(BODY_LINE),
-                ind=_ind_two_chars(),
-                jc="both",
-                outline=2,
-            )
-            + _rpr(FANGSONG, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-            char_rpr=_rpr(FANGSONG, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-        ),
-        dict(
-            style_id="Heading4",
-            name="heading 4",
-            based_on="Normal",
-            next_style="Normal",
-            link="Heading4Char",
-            ui_priority=9,
-            body=_ppr(
-                keep_next=KEEP_HEADINGS_WITH_NEXT,
-                spacing=_exact(BODY_LINE),
-                ind=_ind_two_chars(),
-                jc="both",
-                outline=3,
-            )
-            + _rpr(FANGSONG, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-            char_rpr=_rpr(FANGSONG, SZ_3HAO, char_spacing=BODY_CHAR_SPACING),
-        ),
+        _heading_style(1, HEITI),
+        _heading_style(2, KAITI),
+        _heading_style(3, FANGSONG),
+        _heading_style(4, FANGSONG),
         dict(
             style_id="Preamble",
             name="Preamble",

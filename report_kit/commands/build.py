@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from report_kit.atomic import same_file
 from report_kit.commands.options import archive_lookup_option, previous_option
 from report_kit.os_errors import os_reason
 
@@ -150,15 +151,6 @@ def _write_error(path, exc: OSError) -> click.ClickException:
     )
 
 
-def _same_file(a, b) -> bool:
-    try:
-        if os.path.exists(a) and os.path.exists(b):
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
 def _check_suffix(path, suffixes, hint, kind) -> None:
     """A Word document written as 「报告.pdf」 or a page as 「报告.txt」 opens in the wrong
     program (or not at all) on the colleague's PC. A name without an extension (or with a
@@ -182,12 +174,12 @@ def _check_distinct(submission, template, output, html_path, errors_path) -> Non
     ]
     for index, (hint, path) in enumerate(outputs):
         for _, source in inputs:
-            if _same_file(path, source):
+            if same_file(path, source):
                 raise click.BadParameter(
                     f"输出文件“{path}”就是输入文件，会把它覆盖；请另选一个文件名。", param_hint=hint
                 )
         for other_hint, other in outputs[:index]:
-            if _same_file(path, other):
+            if same_file(path, other):
                 raise click.BadParameter(
                     f"“{path}”与 {other_hint} 指定的是同一个文件；请为每种输出另选文件名。", param_hint=hint
                 )
