@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 
 from report_kit.credit_code import CHARSET, check_character
@@ -229,3 +230,23 @@ def mutated(submission: dict, pointer: str, delta) -> dict:
     clone = copy.deepcopy(submission)
     set_pointer(clone, pointer, get_pointer(clone, pointer) + delta)
     return clone
+
+
+def first_example(strategy, condition=lambda value: True):
+    """The first value ``strategy`` draws that meets ``condition``, the same on every run.
+
+    ``hypothesis.find`` shrinks its result to a minimal one: with no example database (a
+    fresh CI checkout) that took 30-50 s per call on these large submissions. Tests that just
+    need one realistic report take the first drawn one, derandomised, unshrunk.
+    """
+    return find(
+        strategy,
+        condition,
+        settings=settings(
+            phases=[Phase.generate],
+            database=None,
+            derandomize=True,
+            max_examples=2000,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )

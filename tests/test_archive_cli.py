@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from hypothesis import find
 from openpyxl import load_workbook
 from test_history_helpers import consecutive_years, rebalance, set_column
 
 from report_kit.cli import main
 
+from strategies import first_example
+
 
 def _pair():
-    previous, current = find(
+    previous, current = first_example(
         consecutive_years(), lambda pair: pair[0]["applications"]["carried_forward"]["total"] > 0
     )
     previous["published_on"] = f"{previous['year'] + 1}-01-20"

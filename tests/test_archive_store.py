@@ -7,19 +7,20 @@ import json
 import sqlite3
 
 import pytest
-from hypothesis import find
 from test_history_helpers import next_year, to_2019
 
 from report_kit.archive import Archive, ArchiveError
 from report_kit.archive import db as archive_db
 from report_kit.check import check_file
 
-from strategies import valid_submissions
+from strategies import first_example, valid_submissions
 
 
 @pytest.fixture(scope="module")
 def base():
-    submission = find(valid_submissions(), lambda s: s["applications"]["carried_forward"]["total"] > 0)
+    submission = first_example(
+        valid_submissions(), lambda s: s["applications"]["carried_forward"]["total"] > 0
+    )
     submission = copy.deepcopy(submission)
     submission.update(year=2023, published_on="2024-01-20")
     return submission

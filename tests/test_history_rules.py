@@ -75,9 +75,9 @@ def test_in_force_must_continue_last_years_stock(pair):
 
 
 def test_copied_prose_is_reported_with_its_percentage():
-    from hypothesis import find
+    from strategies import first_example
 
-    previous, current = find(consecutive_years(), lambda pair: True)
+    previous, current = first_example(consecutive_years(), lambda pair: True)
     current["text"]["problems"] = previous["text"]["problems"].replace("下一步", "2025年") + " "
     current["text"]["overview"] = copy.deepcopy(previous["text"]["overview"])
     findings = cross_year_findings(current, previous, LAYOUT)
@@ -96,9 +96,9 @@ def test_similarity_ignores_whitespace_punctuation_and_digits():
 
 
 def test_only_the_year_before_is_compared():
-    from hypothesis import find
+    from strategies import first_example
 
-    previous, current = find(consecutive_years(), lambda pair: True)
+    previous, current = first_example(consecutive_years(), lambda pair: True)
     previous = dict(previous, year=current["year"] - 2)
     current["applications"]["carried_over"]["other"] += 1
     assert cross_year_findings(current, previous, LAYOUT) == []
@@ -110,9 +110,9 @@ def _write(path, submission):
 
 
 def _mismatched_pair():
-    from hypothesis import find
+    from strategies import first_example
 
-    previous, current = find(
+    previous, current = first_example(
         consecutive_years(), lambda pair: pair[0]["applications"]["carried_forward"]["natural_person"] > 0
     )
     set_column(current, "carried_over", "natural_person", 0)
