@@ -258,13 +258,17 @@ class Archive:
             )
         return AddResult(name, year, version, added=True)
 
-    def report_for(self, unit: dict | str, year: int) -> dict | None:
-        """The current version of a unit's report of ``year`` (submission dict), if archived."""
+    def _unit_id_of(self, unit: dict | str) -> int | None:
+        """A unit given as its ``unit`` block (code first, then name) or as a name or alias."""
         if isinstance(unit, dict):
             code, name = unit_identity({"unit": unit})
         else:
             code, name = None, unit
-        unit_id = self.find_unit(name, code)
+        return self.find_unit(name, code)
+
+    def report_for(self, unit: dict | str, year: int) -> dict | None:
+        """The current version of a unit's report of ``year`` (submission dict), if archived."""
+        unit_id = self._unit_id_of(unit)
         if unit_id is None:
             return None
         row = self.connection.execute(
@@ -275,11 +279,7 @@ class Archive:
 
     def latest_for(self, unit: dict | str, *, before: int | None = None) -> dict | None:
         """The unit's most recent archived report (current version), optionally of a year < ``before``."""
-        if isinstance(unit, dict):
-            code, name = unit_identity({"unit": unit})
-        else:
-            code, name = None, unit
-        unit_id = self.find_unit(name, code)
+        unit_id = self._unit_id_of(unit)
         if unit_id is None:
             return None
         row = self.connection.execute(
