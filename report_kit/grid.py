@@ -66,7 +66,9 @@ def _t2(layout: Layout) -> Grid:
         for c, column in enumerate(columns):
             last = c == len(columns) - 1
             grid.cells.append(
-                GridCell(r, 1 + c * span, column["label"], "header", colspan=width - 1 - c * span if last else span)
+                GridCell(
+                    r, 1 + c * span, column["label"], "header", colspan=width - 1 - c * span if last else span
+                )
             )
         r += 1
         for row in (row for row in table.rows if row.block == index):
@@ -133,7 +135,13 @@ def _t3(layout: Layout) -> Grid:
         grid.cells.append(GridCell(r, depth, row.label, "label", colspan=labels - depth))
         for c, column in enumerate(table.columns):
             grid.cells.append(
-                GridCell(r, labels + c, kind="data", pointer=table.cell_pointer(row, column), value_type=column.type)
+                GridCell(
+                    r,
+                    labels + c,
+                    kind="data",
+                    pointer=table.cell_pointer(row, column),
+                    value_type=column.type,
+                )
             )
     return grid
 
@@ -162,7 +170,9 @@ def _t4(layout: Layout) -> Grid:
             x = g * len(table.columns) + c
             grid.cells.append(GridCell(label_row, x, column.label, "header"))
             grid.cells.append(
-                GridCell(data_row, x, kind="data", pointer=table.cell_pointer(row, column), value_type=column.type)
+                GridCell(
+                    data_row, x, kind="data", pointer=table.cell_pointer(row, column), value_type=column.type
+                )
             )
     return grid
 

@@ -21,6 +21,7 @@ from report_kit.batch.roster import normalise_name, parse_rows
 from report_kit.batch.run import run_batch
 from report_kit.cli import main
 
+from helpers import write_json
 from strategies import get_pointer, valid_submissions
 
 EXAMPLE = json.loads(
@@ -34,12 +35,6 @@ def submission(name: str) -> dict:
     document["unit"]["name"] = name
     document["unit"].pop("code", None)
     return document
-
-
-def write_json(path: Path, document: dict, ascii_only: bool = False) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, ensure_ascii=ascii_only), encoding="utf-8")
-    return path
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file names that are not UTF-8 exist only on POSIX")

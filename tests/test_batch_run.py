@@ -23,6 +23,7 @@ from report_kit.batch.roster import parse_rows
 from report_kit.batch.run import run_batch
 from report_kit.cli import main
 
+from helpers import write_json
 from hostile import inject_doctype, write_zero_bomb
 
 EXAMPLE = json.loads(
@@ -37,12 +38,6 @@ def submission(name: str, **changes) -> dict:
     document["unit"].pop("code", None)
     document.update(changes)
     return document
-
-
-def write_json(path: Path, document: dict) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    return path
 
 
 def roster_of(*names: str):

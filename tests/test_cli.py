@@ -149,3 +149,20 @@ def test_full_disk_on_stdout_keeps_the_exit_status_and_says_so(tmp_path):
         )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "磁盘空间不足" in proc.stderr
+
+
+def test_every_translated_click_message_occurs_in_the_installed_click():
+    """A click release that rewords a message would silently show English again."""
+    import pathlib
+
+    import click
+
+    from report_kit.commands.click_chinese import CLICK_CHINESE, TESTED_CLICK_VERSIONS
+
+    source = "".join(
+        path.read_text(encoding="utf-8") for path in pathlib.Path(click.__file__).parent.glob("*.py")
+    )
+    assert [key for key in CLICK_CHINESE if key not in source and repr(key)[1:-1] not in source] == []
+    from importlib.metadata import version
+
+    assert ".".join(version("click").split(".")[:2]) in TESTED_CLICK_VERSIONS

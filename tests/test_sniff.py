@@ -11,14 +11,14 @@ import zipfile
 import pytest
 
 import report_kit.readers.sniff as sniff_module
+import report_kit.readers.zip_guard as zip_guard
 from report_kit import settings
-from report_kit.readers.sniff import (
+from report_kit.readers.sniff import Sniffed, sniff
+from report_kit.readers.zip_guard import (
     MemberTooLarge,
-    Sniffed,
     check_xlsx_container,
     ensure_defused,
     open_member_limited,
-    sniff,
 )
 
 import hostile
@@ -178,7 +178,7 @@ def test_zip_bomb_high_ratio_member(tmp_path):
 
 
 def test_total_declared_size(tmp_path, monkeypatch):
-    monkeypatch.setattr(sniff_module, "MAX_TOTAL_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(zip_guard, "MAX_TOTAL_UNCOMPRESSED", 10_000)
     members = {"xl/workbook.xml": b"<workbook/>", "a.bin": os.urandom(6000), "b.bin": os.urandom(6000)}
     path = hostile.write_zip(tmp_path / "big.xlsx", members, zipfile.ZIP_STORED)
     refused(sniff(path), "F.too_large", "解压后")
@@ -200,7 +200,7 @@ def test_member_count_checked_even_when_end_record_lies(tmp_path, monkeypatch):
 
 
 def test_oversized_central_directory_refused_before_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr(sniff_module, "MAX_CENTRAL_DIRECTORY", 1_000)
+    monkeypatch.setattr(zip_guard, "MAX_CENTRAL_DIRECTORY", 1_000)
     path = hostile.write_many_members(tmp_path / "many.xlsx", 100)
     calls = []
     monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", lambda self: calls.append(1))

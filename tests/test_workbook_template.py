@@ -25,7 +25,8 @@ from report_kit.workbook_map import (
     column_letter,
     workbook_map,
 )
-from report_kit.writers.template_xlsx import PREVIOUS_NOTE, total_hints, write_workbook
+from report_kit.writers.template_prefill import PREVIOUS_NOTE, total_hints
+from report_kit.writers.template_xlsx import write_workbook
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "轮台县市场监督管理局-2024.json"
 LAYOUT = load_layout("2021")

@@ -51,6 +51,31 @@ def unit_options(report: dict | None) -> dict[str, str]:
     return {key: value for key, value in options.items() if value}
 
 
+def looks_like_code(text: str) -> bool:
+    """18 ASCII letters and digits: a 统一社会信用代码 given where a unit name was expected."""
+    text = text.strip()
+    return len(text) == 18 and text.isascii() and text.isalnum()
+
+
+def unit_identity(unit: str | None, options: dict) -> tuple[str | None, dict]:
+    """(name, options) with ``--unit`` moved to ``code`` when it is the unit's credit code."""
+    options = dict(options)
+    if unit and looks_like_code(unit) and options.get("code", unit).strip().upper() == unit.strip().upper():
+        return None, {**options, "code": unit.strip().upper()}
+    return unit, options
+
+
+def write_unit_template(output: str | os.PathLike, found: Baseline, unit: str | None, options: dict) -> None:
+    """One unit's workbook from what the archive knows (``found``); explicit ``options`` win."""
+    from report_kit.writers.template_xlsx import write_workbook
+
+    given = {**unit_options(found.older), **options}
+    if not unit and found.previous is None and found.older is not None:  # by code, only an older report
+        older_unit = found.older.get("unit") if isinstance(found.older.get("unit"), dict) else {}
+        unit = older_unit.get("name") if isinstance(older_unit.get("name"), str) else None
+    write_workbook(output, None, unit=unit, year=found.year, previous=found.previous, **given)
+
+
 def roster_kind(kind: str) -> str | None:
     """A roster's 单位类型 cell (key or Chinese label) as a kind key, or None."""
     from report_kit.layout import load_layout

@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
@@ -35,18 +35,11 @@ from report_kit.batch.tables import (
 from report_kit.grid import table_grid
 from report_kit.layout import load_layout
 from report_kit.writers.safe_cells import neutralise
+from report_kit.writers.xlsx_styles import BORDER, CENTER, GREEN_FILL, HEADER_FILL, ORANGE_FILL, RED_FILL
 
 HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-STATUS_FILLS = {
-    STATUS_PASSED: PatternFill("solid", fgColor="E2EFDA"),
-    STATUS_ERRORS: PatternFill("solid", fgColor="FCE4D6"),
-    STATUS_UNREADABLE: PatternFill("solid", fgColor="F8CBAD"),
-}
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+STATUS_FILLS = {STATUS_PASSED: GREEN_FILL, STATUS_ERRORS: ORANGE_FILL, STATUS_UNREADABLE: RED_FILL}
 WRAP = Alignment(wrap_text=True, vertical="center")
-CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 TOP_RULES = 15
 
 SUMMARY_COLUMNS = [
@@ -107,7 +100,7 @@ def _header(ws, columns: list[tuple[str, str, int]]) -> None:
     ws.freeze_panes = "A2"
     ws.append(
         [
-            _styled(ws, title, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTRE)
+            _styled(ws, title, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
             for title, _, _ in columns
         ]
     )
@@ -194,9 +187,9 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
                 for cc in range(c, c + cell.colspan):
                     canvas.put(rr, cc, None, border=BORDER)
             if cell.kind == "data":
-                canvas.put(r, c, flat.get(cell.pointer), border=BORDER, alignment=CENTRE)
+                canvas.put(r, c, flat.get(cell.pointer), border=BORDER, alignment=CENTER)
             elif cell.kind in ("header", "block"):
-                canvas.put(r, c, cell.text, border=BORDER, alignment=CENTRE, font=HEADER_FONT)
+                canvas.put(r, c, cell.text, border=BORDER, alignment=CENTER, font=HEADER_FONT)
             else:
                 canvas.put(r, c, cell.text, border=BORDER, alignment=WRAP)
             if cell.kind != "data" and cell.text:

@@ -160,7 +160,7 @@ def _xlsx_rows(path: Path) -> list[list[list]]:
     """The rows of every sheet."""
     from python_calamine import CalamineWorkbook
 
-    from report_kit.readers.sniff import check_xlsx_container
+    from report_kit.readers.zip_guard import check_xlsx_container
 
     try:
         refused = check_xlsx_container(path)  # the same bomb defences as for submissions

@@ -123,9 +123,7 @@ def template(output, unit, year, kind, level, scope, region, code, previous, fil
     if fill and previous:
         raise click.UsageError("--fill 与 --previous 不能同时使用。")
     if archive_path or roster:
-        from report_kit.commands.archive import template_from_archive
-
-        template_from_archive(
+        _from_archive(
             output,
             archive_path=archive_path,
             roster=roster,
@@ -166,3 +164,98 @@ def template(output, unit, year, kind, level, scope, region, code, previous, fil
     click.echo(f"已生成填报模板 {output}", err=True)
     if last_year is not None:
         click.echo("已按上年报告预填单位信息和“二、上年结转”（见单元格批注）。", err=True)
+
+
+def _from_archive(output, *, archive_path, roster, unit, year, options, conflicts) -> None:
+    """``template --archive … --unit …`` and ``template [--archive …] --roster … -o DIR``."""
+    from pathlib import Path
+
+    from report_kit.archive.templates import baseline, unit_identity, write_unit_template
+    from report_kit.commands.archive import open_archive
+    from report_kit.os_errors import os_reason
+
+    for option, value in conflicts.items():
+        if value:
+            raise click.UsageError(f"{option} 不能与 --archive/--roster 同时使用。")
+    options = {key: value for key, value in options.items() if value is not None}
+    if roster:
+        if unit:
+            raise click.UsageError("--roster 为名单中的每个单位生成模板，不能再用 --unit 指定单位。")
+        if Path(output).suffix.lower() == ".xlsx" or Path(output).is_file():
+            raise click.BadParameter(
+                f"与 --roster 同用时 -o 应为文件夹（实际为“{output}”），如 -o 填报模板/。",
+                param_hint="-o/--output",
+            )
+        _write_roster(output, archive_path, roster, year, options)
+        return
+    unit, options = unit_identity(unit, options)
+    if not unit and not options.get("code"):
+        raise click.UsageError(
+            "使用 --archive 时须用 --unit 指定单位名称（或用 --code 指定统一社会信用代码），或用 --roster 指定名单。"
+        )
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter(
+            f"填报模板须保存为 .xlsx 文件（实际为“{output}”），如 填报模板.xlsx。", param_hint="-o/--output"
+        )
+    if Path(output).is_dir():
+        raise click.BadParameter(
+            f"“{output}”是文件夹，请指定要生成的 .xlsx 文件名。", param_hint="-o/--output"
+        )
+    with open_archive(archive_path, create=False) as store:
+        found = baseline(store, unit or "", options.get("code"), year)
+    if found.previous is None and found.older is None:
+        raise click.ClickException(
+            f"年报库中没有“{unit or options.get('code')}”的报告（已按名称、曾用名和统一社会信用代码查找）。"
+            "请核对单位名称，或不用 --archive 生成空白模板。"
+        )
+    try:
+        write_unit_template(output, found, unit, options)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
+    click.echo(f"已生成填报模板 {output}", err=True)
+    if found.previous is not None:
+        click.echo(
+            f"已按年报库中{found.previous.get('year')}年度报告预填单位信息和“二、上年结转”（见单元格批注）。",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"年报库中没有该单位{year - 1}年度的报告，只预填了单位信息，“二、上年结转”请自行填写。", err=True
+        )
+
+
+def _write_roster(output, archive_path, roster, year, options) -> None:
+    from pathlib import Path
+
+    from report_kit.archive.templates import write_roster_templates
+    from report_kit.batch.roster import RosterError, read_roster
+    from report_kit.commands.archive import open_archive
+    from report_kit.os_errors import os_reason
+
+    if not Path(roster).is_file():
+        raise click.BadParameter(f"名单文件“{roster}”不存在。", param_hint="--roster")
+    try:
+        units = read_roster(roster)
+    except RosterError as exc:
+        raise click.BadParameter(str(exc), param_hint="--roster") from None
+    if not units:
+        raise click.ClickException(f"名单“{roster}”中没有单位。")
+    try:
+        if archive_path:
+            with open_archive(archive_path, create=False) as store:
+                written = write_roster_templates(store, units, output, year=year, options=options)
+        else:
+            written = write_roster_templates(None, units, output, year=year, options=options)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
+    filled = sum(1 for _, _, prefilled in written if prefilled)
+    if not archive_path:
+        for _name, path, _prefilled in written:
+            click.echo(f"{path}", err=True)
+        click.echo(f"已为名单中的{len(written)}个单位生成填报模板，存入 {output}。")
+        return
+    for _name, path, prefilled in written:
+        click.echo(f"{path}" + ("" if prefilled else "（年报库中无上年报告，未预填上年结转）"), err=True)
+    click.echo(
+        f"已为名单中的{len(written)}个单位生成填报模板，存入 {output}；其中{filled}个已按上年报告预填上年结转。"
+    )

@@ -23,20 +23,17 @@ label cells are not where the map says (rows inserted or deleted, sheets renamed
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import os
-import re
 import warnings
 import zipfile
-from decimal import Decimal
 from typing import Any
 
 from report_kit.catalogue import emit
-from report_kit.chinese_numbers import FULLWIDTH, parse_number
+from report_kit.chinese_numbers import FULLWIDTH
 from report_kit.findings import Finding, Location
 from report_kit.layout import load_layout
 from report_kit.readers.base import ReadResult
+from report_kit.readers.cell_values import BLANK, CellProblem, coerce, plain_text
 from report_kit.workbook_map import (
     GUIDE_SHEET,
     KNOWN_VERSIONS,
@@ -52,50 +49,6 @@ from report_kit.workbook_map import (
 Rows = list[list[Any]]
 
 MAX_CUSTOM_XML = 1 << 20
-_SPACES = " \t\r\n\u3000\u00a0"
-_ARABIC = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_UNITS = ("万元", "件", "个", "元", "项", "次", "条", "起", "份", "人", "家")
-# Placeholders clerks type for 「nothing happened」 instead of 0.
-_NOTHING = frozenset(
-    {
-        "/",
-        "／",
-        "\\",
-        "—",
-        "——",
-        "–",
-        "-",
-        "－",
-        "无",
-        "没有",
-        "暂无",
-        "空",
-        "否",
-        "×",
-        "x",
-        "X",
-        "null",
-        "N/A",
-        "n/a",
-    }
-)
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_FIX_DEFAULT = "请只填写阿拉伯数字，不带单位或文字；没有发生的事项填0。"
-
-
-class _Problem(Exception):
-    """A cell value the reader will not guess about: becomes an S.cell_text finding."""
-
-    def __init__(
-        self, found: str, hint: str = "", how_to_fix: str = _FIX_DEFAULT, expected: Any = None
-    ) -> None:
-        super().__init__(found)
-        self.found = found
-        self.hint = hint
-        self.how_to_fix = how_to_fix
-        self.expected = expected  # the number meant, when it is obvious (「12件」 → 12)
-
 
 # ---------------------------------------------------------------- entry point
 
@@ -184,7 +137,7 @@ def _identify(book, path: str) -> tuple[str | None, str]:
     if META_SHEET in book.sheet_names:
         for row in book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False):
             if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() in META_KEYS:
-                values[row[0].strip()] = _plain_text(row[1])
+                values[row[0].strip()] = plain_text(row[1])
     properties = _custom_properties(path)
     if properties.get(PROPERTY_VERSION):
         copy = {
@@ -200,7 +153,7 @@ def _identify(book, path: str) -> tuple[str | None, str]:
 
 
 def _custom_properties(path: str) -> dict[str, str]:
-    from report_kit.readers.sniff import open_member_limited
+    from report_kit.readers.zip_guard import open_member_limited
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -235,7 +188,7 @@ def _load_sheets(book, wmap: WorkbookMap) -> tuple[dict[str, Rows], ReadResult |
     }
     moved = []
     for fixed in wmap.fixed:
-        found = _plain_text(_value(sheets[fixed.sheet], fixed.row, fixed.col))
+        found = plain_text(_value(sheets[fixed.sheet], fixed.row, fixed.col))
         if _squash(found) != _squash(fixed.text):
             moved.append((fixed, found))
     if moved:
@@ -264,14 +217,6 @@ def _value(rows: Rows, row: int, col: int) -> Any:
     return ""
 
 
-def _plain_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 # ---------------------------------------------------------------- reading values
 
 
@@ -291,12 +236,12 @@ def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
             values[slot.pointer] = int(raw)  # the common case, kept off the slower general path
             continue
         try:
-            value = _READERS[slot.kind](raw, slot, layout)
-        except _Problem as problem:
+            value = coerce(raw, slot, layout)
+        except CellProblem as problem:
             findings.append(_cell_text(slot, problem))
             values[slot.pointer] = problem.found
             continue
-        if value is _BLANK:
+        if value is BLANK:
             if slot.numeric:
                 blanks.append(slot)
                 values[slot.pointer] = 0
@@ -346,19 +291,19 @@ def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> lis
             continue
         result = results.get((slot.sheet, slot.row, slot.col), "")
         if formula.startswith("=") and result.startswith("#"):
-            problem = _Problem(
+            problem = CellProblem(
                 formula,
                 f"（公式的计算结果是错误值{result}）",
                 "请检查公式引用的单元格，或直接填写数字。",
             )
         elif formula.startswith("="):
-            problem = _Problem(
+            problem = CellProblem(
                 formula,
                 "（公式没有保存计算结果）",
                 "请直接填写数字；或在Excel/WPS中打开该文件，确认公式结果正确后保存一次再提交。",
             )
         else:
-            problem = _Problem(formula, "（无法读出数值）")
+            problem = CellProblem(formula, "（无法读出数值）")
         findings.append(_cell_text(slot, problem))
         values[slot.pointer] = formula
     return findings
@@ -388,7 +333,7 @@ def _location(slot: Slot) -> Location:
 _EXPECTED = {"count": "不小于0的整数", "amount": "不小于0的数字", "year": "四位数字的年份"}
 
 
-def _cell_text(slot: Slot, problem: _Problem) -> Finding:
+def _cell_text(slot: Slot, problem: CellProblem) -> Finding:
     return emit(
         "S.cell_text",
         {
@@ -404,181 +349,6 @@ def _cell_text(slot: Slot, problem: _Problem) -> Finding:
     )
 
 
-class _Blank:
-    def __repr__(self) -> str:
-        return "BLANK"
-
-
-_BLANK = _Blank()
-
-
-def _is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip(_SPACES))
-
-
-def _number(raw: Any, slot: Slot, layout=None) -> Any:
-    """A count (integer ≥ 0 expected) or an amount (number ≥ 0), or _BLANK, or _Problem."""
-    if _is_blank(raw):
-        return _BLANK
-    if isinstance(raw, bool):
-        raise _Problem("TRUE" if raw else "FALSE", "（是/否值）")
-    if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-        shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
-        raise _Problem(
-            shown,
-            "（单元格是日期或时间，可能是输入时被自动转换了）",
-            "请把该单元格的格式改为“常规”或“数值”，再重新输入数字。",
-        )
-    if isinstance(raw, float) and not math.isfinite(raw):
-        raise _Problem(str(raw), "（不是有效的数值）")
-    if isinstance(raw, (int, float)):
-        return _checked(raw, slot, str(_plain_number(raw)))
-    text = str(raw).strip(_SPACES)
-    # A leading apostrophe is Excel's 「store as text」 marker, kept literally by some programs.
-    cleaned = text.removeprefix("'").strip(_SPACES).translate(FULLWIDTH).replace("，", ",")
-    if _ARABIC.match(cleaned):
-        number = Decimal(cleaned.replace(",", ""))
-        return _checked(number, slot, text)
-    raise _Problem(text, *_suggest(text, slot))
-
-
-def _checked(number: int | float | Decimal, slot: Slot, shown: str) -> int | float:
-    """Plain Python number; a fraction in a count cell is an error, a negative one is the schema's."""
-    integral = number == int(number)
-    if slot.kind == "count" and not integral:
-        raise _Problem(shown, "（件数应为整数）", "请填写整数件数；件数不能有小数。")
-    if integral:
-        return int(number)
-    return float(number)
-
-
-def _plain_number(raw: int | float) -> int | float:
-    return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
-
-
-_CHINESE_DIGITS = frozenset("零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖")
-
-
-def _digit_range(text: str) -> bool:
-    """「两三」「三四」: two digits side by side are an estimate, not 23 or 34."""
-    if len(text) < 2 or not set(text) <= _CHINESE_DIGITS:
-        return False
-    return "两" in text or (len(text) == 2 and not set(text) & {"零", "〇"})
-
-
-def _cell_units(slot: Slot) -> tuple[str, ...]:
-    """The units a clerk may have typed after the figure that the cell itself counts in."""
-    if slot.kind == "amount":
-        return ("万元",) if "万元" in slot.label else ("元",)
-    return tuple(unit for unit in _UNITS if not unit.endswith("元"))
-
-
-def _cell_unit_name(slot: Slot) -> str:
-    return _cell_units(slot)[0] if slot.kind == "amount" else "件"
-
-
-def _suggest(text: str, slot: Slot) -> tuple[str, str] | tuple[str, str, int | float]:
-    """(hint, how to fix) for text in a number cell; the number when it is obvious."""
-    if text in _NOTHING:
-        return "（如表示没有发生，应填0）", "没有发生的事项请填0，不要填“无”“/”“—”等符号。"
-    core = text
-    for prefix in ("共", "合计"):
-        core = core.removeprefix(prefix)
-    for unit in _UNITS:
-        if core.endswith(unit):
-            if unit not in _cell_units(slot):
-                # 「1235元」 in a 万元 cell, 「300万元」 in a 元 cell: the figure is not obvious
-                return f"（该单元格的单位是{_cell_unit_name(slot)}）", _FIX_DEFAULT
-            core = core[: -len(unit)].strip(_SPACES)
-            break
-    number = parse_number(core) if core and not _digit_range(core) else None
-    if number is None or number < 0:
-        return "", _FIX_DEFAULT
-    if slot.kind == "count" and number != int(number):
-        return "（件数应为整数）", "请填写整数件数；件数不能有小数。"
-    shown = str(number)
-    value = int(number) if number == int(number) else float(number)
-    return f"，应填{shown}", f"请改为 {shown}（只填阿拉伯数字，不带单位或文字）。", value
-
-
-def _year(raw: Any, slot: Slot, layout=None) -> Any:
-    if _is_blank(raw):
-        return _BLANK
-    try:
-        return _number(raw, Slot(slot.pointer, slot.sheet, slot.row, slot.col, "count", slot.label))
-    except _Problem as problem:
-        text = problem.found
-        digits = re.fullmatch(r"\s*(\d{4})\s*年?度?\s*", text.translate(FULLWIDTH))
-        if digits:
-            raise _Problem(
-                text,
-                f"，应填{digits.group(1)}",
-                f"请改为 {digits.group(1)}（四位数字的统计年度）。",
-                int(digits.group(1)),
-            ) from None
-        raise _Problem(text, "（应为四位数字的年份）", "请填写统计年度，如 2024。") from None
-
-
-def _date(raw: Any, slot: Slot, layout=None) -> Any:
-    """ISO date text; Excel dates, serial numbers and 「2025年1月20日」 are all understood."""
-    if _is_blank(raw):
-        return _BLANK
-    if isinstance(raw, dt.datetime):
-        return raw.date().isoformat()
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1 <= raw < 2958466:
-        return (_EXCEL_EPOCH + dt.timedelta(days=int(raw))).isoformat()
-    text = str(raw).strip(_SPACES).translate(FULLWIDTH)
-    match = _DATE_TEXT.match(text)
-    if match:
-        try:
-            return dt.date(*(int(part) for part in match.groups())).isoformat()
-        except ValueError:
-            pass
-    return text  # the schema layer reports an invalid date, with the cell
-
-
-def _enum(raw: Any, slot: Slot, layout) -> Any:
-    """Key of the enumeration: the drop-down shows Chinese labels, JSON writers use keys."""
-    if _is_blank(raw):
-        return _BLANK
-    text = _plain_text(raw)
-    choices = layout.enums[slot.enum]
-    if text in choices:
-        return text
-    by_label = {label: key for key, label in choices.items()}
-    return by_label.get(text, text)
-
-
-def _string(raw: Any, slot: Slot, layout=None) -> Any:
-    if _is_blank(raw):
-        return _BLANK
-    if isinstance(raw, (dt.date, dt.datetime)):
-        return raw.isoformat()
-    return _plain_text(raw)
-
-
-def _text(raw: Any, slot: Slot, layout=None) -> Any:
-    if _is_blank(raw):
-        return _BLANK
-    # Prose is kept as typed (a trailing newline round-trips); only Windows line ends are unified.
-    text = _plain_text(raw) if not isinstance(raw, str) else raw
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-_READERS = {
-    "count": _number,
-    "amount": _number,
-    "year": _year,
-    "date": _date,
-    "enum": _enum,
-    "name": _string,
-    "string": _string,
-    "text": _text,
-}
-
-
 def _formulas(path: str, slots: list[Slot], data_only: bool = False) -> dict[tuple[str, int, int], str]:
     """What openpyxl sees in cells calamine showed as blank: formulas without a cached value.
 
@@ -587,7 +357,7 @@ def _formulas(path: str, slots: list[Slot], data_only: bool = False) -> dict[tup
     """
     from openpyxl import load_workbook
 
-    from report_kit.readers.sniff import ensure_defused
+    from report_kit.readers.zip_guard import ensure_defused
 
     ensure_defused()
     wanted: dict[str, set[tuple[int, int]]] = {}

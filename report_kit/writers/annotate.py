@@ -52,7 +52,7 @@ def _annotate(source: Path, report: FileReport, target: Path) -> int:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    from report_kit.readers.sniff import ensure_defused
+    from report_kit.readers.zip_guard import ensure_defused
 
     ensure_defused()
     with warnings.catch_warnings():  # openpyxl's English remarks on other writers' files are not for clerks

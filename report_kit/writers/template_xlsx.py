@@ -15,15 +15,13 @@ office suite and the reader must still find the cell map.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from report_kit.atomic import atomic_path
 from report_kit.catalogue import load_catalogue
 from report_kit.layout import Layout, load_layout
-from report_kit.rules.context import MISSING, resolve
+from report_kit.rules.context import MISSING
 from report_kit.settings import YEAR_RANGE
 from report_kit.workbook_map import (
     GRID_LEFT,
@@ -48,27 +46,30 @@ from report_kit.workbook_map import (
     column_letter,
     workbook_map,
 )
+from report_kit.writers.template_prefill import PREVIOUS_NOTE, template_values
+from report_kit.writers.xlsx_styles import (
+    BOLD,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    HINT_FONT,
+    INPUT_FILL,
+    LABEL_FILL,
+    LEFT,
+    NORMAL,
+    PREFILLED_FILL,
+    TITLE_FONT,
+    TOP_LEFT,
+    UNLOCKED,
+    VERTICAL,
+    display_units,
+    fit_height,
+    merge,
+    put_text,
+    style_range,
+)
 
-PREVIOUS_NOTE = "已按上年报告结转下年度数预填"
 AUTHOR = "report_kit"
-
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
-PREFILLED_FILL = PatternFill(
-    "solid", fgColor="E2EFDA"
-)  # light green: pre-filled from last year, still editable
-TITLE_FONT = Font(name="宋体", size=14, bold=True)
-BOLD = Font(name="宋体", size=11, bold=True)
-NORMAL = Font(name="宋体", size=11)
-HINT_FONT = Font(name="宋体", size=10, italic=True, color="595959")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
-VERTICAL = Alignment(horizontal="center", vertical="center", text_rotation=255, wrap_text=True)
-UNLOCKED = Protection(locked=False)
 
 DATA_COLUMN_WIDTH = 10
 GUIDE_WIDTH = 90
@@ -86,53 +87,15 @@ META_HINTS = {
 # ---------------------------------------------------------------- helpers
 
 
-def _display_units(text: str) -> int:
-    """Rough width of text in Excel column units: CJK characters take two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _fit_height(text: str, width: float, line: float = 15.0) -> float:
-    lines = sum(max(1, math.ceil(_display_units(part) / max(width - 1, 1))) for part in text.split("\n"))
-    return max(1, lines) * line + 4
-
-
-def _clean_text(value: str) -> str:
-    """Characters XML cannot hold would make openpyxl refuse the whole workbook."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def _put_text(ws: Worksheet, row: int, col: int, value: str):
-    """A string that stays a string even when it starts with '=' (no formula injection)."""
-    cell = ws.cell(row, col)
-    cell.value = _clean_text(value)
-    cell.data_type = "s"
-    return cell
-
-
-def _style_range(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int, **style) -> None:
-    for r in range(row, row + rowspan):
-        for c in range(col, col + colspan):
-            cell = ws.cell(r, c)
-            for name, value in style.items():
-                setattr(cell, name, value)
-
-
-def _merge(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int) -> None:
-    if rowspan > 1 or colspan > 1:
-        ws.merge_cells(
-            start_row=row, start_column=col, end_row=row + rowspan - 1, end_column=col + colspan - 1
-        )
-
-
 def _title(ws: Worksheet, text: str, width: int, hint: str | None = None) -> None:
-    _put_text(ws, 1, 1, text).font = TITLE_FONT
+    put_text(ws, 1, 1, text).font = TITLE_FONT
     ws.cell(1, 1).alignment = CENTER
-    _merge(ws, 1, 1, 1, width)
+    merge(ws, 1, 1, 1, width)
     ws.row_dimensions[1].height = 28
     if hint:
-        _put_text(ws, 2, 1, hint).font = HINT_FONT
+        put_text(ws, 2, 1, hint).font = HINT_FONT
         ws.cell(2, 1).alignment = LEFT
-        _merge(ws, 2, 1, 1, width)
+        merge(ws, 2, 1, 1, width)
         ws.row_dimensions[2].height = 32
 
 
@@ -204,61 +167,6 @@ def _number_value(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------- data-derived hints
-
-
-def total_hints(layout: Layout) -> dict[str, str]:
-    """What each total cell must equal, from the catalogue's sum identities.
-
-    A rule qualifies when it says ``cell == sum(collection)`` unconditionally; the hint names
-    the summed rows or columns with their official short labels.
-    """
-    hints: dict[str, list[str]] = {}
-    for rule in load_catalogue(layout.format).of_kind("linear"):
-        raw = rule.raw
-        left, right = raw["left"], raw["right"]
-        if raw["op"] != "==" or "when" in raw or len(left) != 1 or "cell" not in left[0] or "sum" in left[0]:
-            continue
-        if len(right) != 1 or "sum" not in right[0]:
-            continue
-        spec = right[0]
-        names = list(raw.get("for_each", {}))
-        collections = [layout.collections[raw["for_each"][n]] for n in names]
-        for values in _product(collections):
-            binding = dict(zip(names, values))
-            target = _substitute(left[0]["cell"], binding)
-            cells = [
-                layout.cells[_substitute(spec["cell"], {**binding, spec["as"]: item})]
-                for item in layout.collections[spec["sum"]]
-            ]
-            same_row = len({c.row.path for c in cells}) == 1
-            if same_row:
-                where = "本组" if cells[0].table == "T4" else "本行"
-                parts = [c.column.short_label for c in cells]
-            else:
-                where = "本列"
-                parts = [c.row.short_label for c in cells]
-            if len(parts) <= 6:
-                text = f"应等于{where}{'、'.join(parts)}之和"
-            else:
-                text = f"应等于{where}{spec.get('label') or parts[0] + '至' + parts[-1] + '之和'}"
-            hints.setdefault(target, []).append(text)
-    return {pointer: "；".join(texts) + "。" for pointer, texts in hints.items()}
-
-
-def _product(collections: list[list[str]]):
-    if not collections:
-        yield ()
-        return
-    first, *rest = collections
-    for value in first:
-        for tail in _product(rest):
-            yield (value, *tail)
-
-
-def _substitute(template: str, binding: dict[str, str]) -> str:
-    for name, value in binding.items():
-        template = template.replace("{" + name + "}", value)
-    return template
 
 
 def identity_titles(layout: Layout, table_id: str) -> list[str]:
@@ -350,10 +258,10 @@ def _guide(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> Non
         *((line, BOLD) for line in _own_deadline(layout, values)),
     ]
     for row, (text, font) in enumerate(paragraphs, start=1):
-        cell = _put_text(ws, row, 1, text)
+        cell = put_text(ws, row, 1, text)
         cell.font = font
         cell.alignment = LEFT
-        ws.row_dimensions[row].height = _fit_height(text, GUIDE_WIDTH, 16)
+        ws.row_dimensions[row].height = fit_height(text, GUIDE_WIDTH, 16)
     _page(ws)
     _protect(ws)
 
@@ -383,25 +291,25 @@ def _meta(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
         ws.column_dimensions[letter].width = width
     _title(ws, META_TITLE_SHEET, 3)
     for col, text in enumerate(("项目", "填写内容", "说明"), start=1):
-        cell = _put_text(ws, 2, col, text)
+        cell = put_text(ws, 2, col, text)
         cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BORDER, CENTER
     enums = layout.enums
     for slot in wmap.slots_of(META_TITLE_SHEET):
         label = ws.cell(slot.row, 1)
-        _put_text(ws, slot.row, 1, slot.label)
+        put_text(ws, slot.row, 1, slot.label)
         label.font, label.fill, label.border, label.alignment = NORMAL, LABEL_FILL, BORDER, LEFT
         cell = ws.cell(slot.row, slot.col)
         cell.border, cell.alignment, cell.font = BORDER, LEFT, NORMAL
         value = values.get(slot.pointer)
         if slot.kind == "enum" and slot.enum == "format":
             cell.number_format = "@"
-            _put_text(ws, slot.row, slot.col, str(value or layout.format))
+            put_text(ws, slot.row, slot.col, str(value or layout.format))
             cell.fill = LABEL_FILL
             hint = f"固定为{enums['format'][layout.format]}，请勿修改。"
         elif slot.kind == "enum":
             choices = enums[slot.enum]
             if value is not None:
-                _put_text(ws, slot.row, slot.col, choices.get(value, str(value)))
+                put_text(ws, slot.row, slot.col, choices.get(value, str(value)))
             validation = DataValidation(
                 type="list",
                 formula1='"' + ",".join(choices.values()) + '"',
@@ -438,7 +346,7 @@ def _meta(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
                 try:
                     cell.value = dt.date.fromisoformat(value)
                 except ValueError:
-                    _put_text(ws, slot.row, slot.col, value)
+                    put_text(ws, slot.row, slot.col, value)
             elif value is not None:
                 cell.value = value
             cell.protection, cell.fill = UNLOCKED, INPUT_FILL
@@ -447,10 +355,10 @@ def _meta(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
         else:
             cell.number_format = "@"  # a credit code typed as digits must not become a number
             if value is not None:
-                _put_text(ws, slot.row, slot.col, str(value))
+                put_text(ws, slot.row, slot.col, str(value))
             cell.protection, cell.fill = UNLOCKED, INPUT_FILL
             hint = META_HINTS.get(slot.pointer, "")
-        note = _put_text(ws, slot.row, 3, hint)
+        note = put_text(ws, slot.row, 3, hint)
         note.font, note.alignment = HINT_FONT, LEFT
         ws.row_dimensions[slot.row].height = 22
     _page(ws, landscape=True)
@@ -484,7 +392,7 @@ def _table(
         row, col = GRID_TOP + cell.row, GRID_LEFT + cell.col
         if cell.kind == "data":
             slot = slots[cell.pointer]
-            _style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER)
+            style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER)
             target = ws.cell(row, col)
             target.protection, target.fill, target.alignment, target.font = (
                 UNLOCKED,
@@ -494,7 +402,7 @@ def _table(
             )
             value = _number_value(values.get(cell.pointer, MISSING))
             if isinstance(value, str):
-                _put_text(ws, row, col, value)
+                put_text(ws, row, col, value)
             elif value is not None:
                 target.value = value
             if cell.pointer in notes:
@@ -506,24 +414,24 @@ def _table(
             align = LEFT if cell.kind in ("label", "block") else CENTER
             if cell.kind == "label" and cell.rowspan > 3 and cell.col == 0 and label_columns > 1:
                 align = VERTICAL
-            _style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER, fill=fill)
+            style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER, fill=fill)
             if cell.text:
-                target = _put_text(ws, row, col, cell.text)
+                target = put_text(ws, row, col, cell.text)
                 target.font = BOLD if cell.kind in ("header", "block") else NORMAL
                 target.alignment = align
             if cell.rowspan == 1 and cell.text:
                 width = sum(widths[cell.col : cell.col + cell.colspan])
-                heights[row] = max(heights.get(row, 20), _fit_height(cell.text, width))
-        _merge(ws, row, col, cell.rowspan, cell.colspan)
+                heights[row] = max(heights.get(row, 20), fit_height(cell.text, width))
+        merge(ws, row, col, cell.rowspan, cell.colspan)
     for row, height in heights.items():
         ws.row_dimensions[row].height = height
     _number_validations(ws, list(slots.values()))
     bottom = GRID_TOP + grid.height + 1
     titles = identity_titles(layout, table_id)
     if titles:
-        _put_text(ws, bottom, 1, "report-kit check 会逐项核对：").font = HINT_FONT
+        put_text(ws, bottom, 1, "report-kit check 会逐项核对：").font = HINT_FONT
         for offset, text in enumerate(titles, start=1):
-            _put_text(ws, bottom + offset, 1, f"· {text}").font = HINT_FONT
+            put_text(ws, bottom + offset, 1, f"· {text}").font = HINT_FONT
     if grid.header_rows:
         ws.freeze_panes = ws.cell(GRID_TOP + grid.header_rows, GRID_LEFT + label_columns)
     _page(ws, landscape=True)
@@ -552,13 +460,13 @@ def _text(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
     slot_rows = {slot.row: slot for slot in wmap.slots_of(TEXT_SHEET)}
     fee_columns = {f"{layout.tables['fees'].pointer}/{c.key}": c for c in layout.tables["fees"].columns}
     for fixed in wmap.fixed_of(TEXT_SHEET):
-        label = _put_text(ws, fixed.row, fixed.col, fixed.text)
+        label = put_text(ws, fixed.row, fixed.col, fixed.text)
         label.border, label.alignment = BORDER, LEFT
         slot = slot_rows.get(fixed.row)
         if slot is None:  # a section heading
             label.font, label.fill = BOLD, HEADER_FILL
-            _style_range(ws, fixed.row, 1, 1, 3, border=BORDER, fill=HEADER_FILL)
-            _merge(ws, fixed.row, 1, 1, 3)
+            style_range(ws, fixed.row, 1, 1, 3, border=BORDER, fill=HEADER_FILL)
+            merge(ws, fixed.row, 1, 1, 3)
             ws.row_dimensions[fixed.row].height = 22
             continue
         label.font, label.fill = NORMAL, LABEL_FILL
@@ -568,19 +476,19 @@ def _text(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
         if slot.kind == "text":
             cell.alignment = TOP_LEFT
             if isinstance(value, str):
-                _put_text(ws, slot.row, slot.col, value)
+                put_text(ws, slot.row, slot.col, value)
             elif value is not MISSING and value is not None:
-                _put_text(ws, slot.row, slot.col, str(value))
-            text_len = _display_units(value) if isinstance(value, str) else 0
+                put_text(ws, slot.row, slot.col, str(value))
+            text_len = display_units(value) if isinstance(value, str) else 0
             ws.row_dimensions[slot.row].height = min(409, max(TEXT_ROW_HEIGHT, text_len / 95 * 16 + 20))
         else:
             cell.alignment = Alignment(horizontal="left", vertical="center")
             number = _number_value(value)
             if isinstance(number, str):
-                _put_text(ws, slot.row, slot.col, number)
+                put_text(ws, slot.row, slot.col, number)
             elif number is not None:
                 cell.value = number
-            unit = _put_text(ws, slot.row, 3, fee_columns[slot.pointer].unit or "")
+            unit = put_text(ws, slot.row, 3, fee_columns[slot.pointer].unit or "")
             unit.border, unit.fill, unit.alignment = BORDER, LABEL_FILL, CENTER
             ws.row_dimensions[slot.row].height = 22
     _number_validations(ws, list(slot_rows.values()))
@@ -596,8 +504,8 @@ def _metadata(wb: Workbook, wmap: WorkbookMap) -> None:
         ("format", wmap.format),
     ]
     for row, (key, value) in enumerate(rows, start=1):
-        _put_text(ws, row, 1, key)
-        _put_text(ws, row, 2, value)
+        put_text(ws, row, 1, key)
+        put_text(ws, row, 2, value)
     ws.sheet_state = "veryHidden"
     _protect(ws)
     wb.custom_doc_props.append(StringProperty(name=PROPERTY_VERSION, value=wmap.version))
@@ -605,73 +513,6 @@ def _metadata(wb: Workbook, wmap: WorkbookMap) -> None:
 
 
 # ---------------------------------------------------------------- entry points
-
-
-def template_values(
-    submission: dict | None = None,
-    *,
-    unit: str | None = None,
-    kind: str | None = None,
-    level: str | None = None,
-    year: int | None = None,
-    scope: str | None = None,
-    region: str | None = None,
-    code: str | None = None,
-    previous: dict | None = None,
-    format_revision: str = "2021",
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Pointer → value to pre-fill, and pointer → cell notes, for one workbook.
-
-    A full ``submission`` fills everything; otherwise last year's report (``previous``) fills
-    what is known: the unit, the year after last year's, and 上年结转 from last year's
-    结转下年度 (each pre-filled cell says so in its note). Explicit options win over both.
-    """
-    wmap = workbook_map(TEMPLATE_VERSION, format_revision)
-    layout = load_layout(format_revision)
-    values: dict[str, Any] = {}
-    notes: dict[str, list[str]] = {p: [h] for p, h in total_hints(layout).items()}
-    if submission is not None:
-        for pointer in wmap.slots:
-            value = resolve(submission, pointer)
-            if value is not MISSING:
-                values[pointer] = value
-    elif previous:
-        _from_previous(previous, layout, values, notes)
-    given = {
-        "/unit/name": unit,
-        "/unit/kind": kind,
-        "/unit/level": level,
-        "/unit/region": region,
-        "/unit/code": code,
-        "/year": year,
-        "/scope": scope,
-    }
-    values.update({pointer: value for pointer, value in given.items() if value is not None})
-    if submission is None:
-        if "/scope" not in values and values.get("/unit/kind"):
-            values["/scope"] = "government" if values["/unit/kind"] == "government" else "agency"
-        values.setdefault("/year", dt.date.today().year - 1)
-        values["/format"] = format_revision
-    return values, notes
-
-
-def _from_previous(previous: dict, layout: Layout, values: dict, notes: dict[str, list[str]]) -> None:
-    for pointer in ("/unit/name", "/unit/kind", "/unit/level", "/unit/region", "/unit/code", "/scope"):
-        value = resolve(previous, pointer)
-        if isinstance(value, str) and value:
-            values[pointer] = value
-    last_year = resolve(previous, "/year")
-    if isinstance(last_year, int) and not isinstance(last_year, bool):
-        values["/year"] = last_year + 1
-    table = layout.tables["T3"]
-    inflow = next(row for row in table.rows if "inflow" in row.tags and row.key == "carried_over")
-    outflow = next(row for row in table.rows if "outflow" in row.tags)
-    for column in table.columns:
-        value = resolve(previous, table.cell_pointer(outflow, column))
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-            target = table.cell_pointer(inflow, column)
-            values[target] = value
-            notes.setdefault(target, []).insert(0, PREVIOUS_NOTE)
 
 
 def build_workbook(

@@ -14,7 +14,6 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -22,51 +21,14 @@ from click.testing import CliRunner
 from report_kit import check_file, read_submission, validate
 from report_kit.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-EXAMPLE = EXAMPLES / "轮台县市场监督管理局-2024.json"
-EXAMPLE_YAML = EXAMPLES / "轮台县市场监督管理局-2024.yaml"
+from helpers import EXAMPLE_JSON, EXAMPLE_YAML, EXAMPLES, delete, get, leaves, load_example, put, run
+
+EXAMPLE = EXAMPLE_JSON
 INVALID = EXAMPLES / "invalid"
 
 FINDING_KEYS = {"rule", "severity", "message", "locations", "expected", "actual", "suggestion"}
 ROW_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other")
 GROUP_COLUMNS = ("upheld", "corrected", "other", "pending")
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def load_example() -> dict:
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
-
-
-def leaves(node, prefix=""):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from leaves(value, f"{prefix}/{key}")
-    else:
-        yield prefix, node
-
-
-def get(node, pointer):
-    for part in pointer.strip("/").split("/"):
-        node = node[part]
-    return node
-
-
-def put(node, pointer, value):
-    *parents, last = pointer.strip("/").split("/")
-    for part in parents:
-        node = node[part]
-    node[last] = value
-
-
-def delete(node, pointer):
-    *parents, last = pointer.strip("/").split("/")
-    for part in parents:
-        node = node[part]
-    del node[last]
 
 
 def as_dicts(result) -> list[dict]:

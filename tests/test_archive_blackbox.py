@@ -23,11 +23,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from report_kit.cli import main
+from helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -38,10 +37,6 @@ Y2023 = HISTORY / f"{UNIT}-2023.yaml"
 Y2021 = HISTORY / f"{UNIT}-2021.yaml"
 Y2020 = HISTORY / f"{UNIT}-2020.yaml"
 COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other")
-
-
-def run(*args, env=None):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, env=env)
 
 
 def load(path: Path) -> dict:

@@ -26,28 +26,11 @@ from click.testing import CliRunner
 from report_kit import check_file, read_submission
 from report_kit.cli import main
 
+from helpers import get, leaves, run
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "轮台县市场监督管理局-2024.json"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def leaves(node, prefix=""):
-    """(pointer, value) of every scalar of a nested dict."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from leaves(value, f"{prefix}/{key}")
-    else:
-        yield prefix, node
-
-
-def get(node, pointer):
-    for part in pointer.strip("/").split("/"):
-        node = node[part]
-    return node
 
 
 def as_json(report) -> dict:

@@ -22,6 +22,8 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 
+from helpers import leaves
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "轮台县市场监督管理局-2024.json"
 INVALID = ROOT / "examples" / "invalid"
@@ -864,14 +866,6 @@ def test_build_with_very_long_and_hostile_unit_names(tmp_path):
     for path in review.rglob("*"):
         assert len(path.name.encode()) <= 255
         assert review in path.parents
-
-
-def leaves(node, prefix=""):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from leaves(value, f"{prefix}/{key}")
-    else:
-        yield prefix, node
 
 
 def test_aggregate_is_the_sum_of_the_parts_leaf_by_leaf(tmp_path):

@@ -1,0 +1,141 @@
+"""What a fill-in workbook is pre-filled with, and the notes its cells carry.
+
+Separate from the drawing (:mod:`report_kit.writers.template_xlsx`): the values come from a
+full submission, from last year's report (上年结转 from last year's 结转下年度) or from
+command-line options, and each total cell gets a note saying what it must equal, derived
+from the rule catalogue's sum identities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from report_kit.catalogue import load_catalogue
+from report_kit.layout import Layout, load_layout
+from report_kit.rules.context import MISSING, resolve
+from report_kit.workbook_map import TEMPLATE_VERSION, workbook_map
+
+PREVIOUS_NOTE = "已按上年报告结转下年度数预填"
+
+
+def total_hints(layout: Layout) -> dict[str, str]:
+    """What each total cell must equal, from the catalogue's sum identities.
+
+    A rule qualifies when it says ``cell == sum(collection)`` unconditionally; the hint names
+    the summed rows or columns with their official short labels.
+    """
+    hints: dict[str, list[str]] = {}
+    for rule in load_catalogue(layout.format).of_kind("linear"):
+        raw = rule.raw
+        left, right = raw["left"], raw["right"]
+        if raw["op"] != "==" or "when" in raw or len(left) != 1 or "cell" not in left[0] or "sum" in left[0]:
+            continue
+        if len(right) != 1 or "sum" not in right[0]:
+            continue
+        spec = right[0]
+        names = list(raw.get("for_each", {}))
+        collections = [layout.collections[raw["for_each"][n]] for n in names]
+        for values in _product(collections):
+            binding = dict(zip(names, values))
+            target = _substitute(left[0]["cell"], binding)
+            cells = [
+                layout.cells[_substitute(spec["cell"], {**binding, spec["as"]: item})]
+                for item in layout.collections[spec["sum"]]
+            ]
+            same_row = len({c.row.path for c in cells}) == 1
+            if same_row:
+                where = "本组" if cells[0].table == "T4" else "本行"
+                parts = [c.column.short_label for c in cells]
+            else:
+                where = "本列"
+                parts = [c.row.short_label for c in cells]
+            if len(parts) <= 6:
+                text = f"应等于{where}{'、'.join(parts)}之和"
+            else:
+                text = f"应等于{where}{spec.get('label') or parts[0] + '至' + parts[-1] + '之和'}"
+            hints.setdefault(target, []).append(text)
+    return {pointer: "；".join(texts) + "。" for pointer, texts in hints.items()}
+
+
+def _product(collections: list[list[str]]):
+    if not collections:
+        yield ()
+        return
+    first, *rest = collections
+    for value in first:
+        for tail in _product(rest):
+            yield (value, *tail)
+
+
+def _substitute(template: str, binding: dict[str, str]) -> str:
+    for name, value in binding.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def template_values(
+    submission: dict | None = None,
+    *,
+    unit: str | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+    year: int | None = None,
+    scope: str | None = None,
+    region: str | None = None,
+    code: str | None = None,
+    previous: dict | None = None,
+    format_revision: str = "2021",
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Pointer → value to pre-fill, and pointer → cell notes, for one workbook.
+
+    A full ``submission`` fills everything; otherwise last year's report (``previous``) fills
+    what is known: the unit, the year after last year's, and 上年结转 from last year's
+    结转下年度 (each pre-filled cell says so in its note). Explicit options win over both.
+    """
+    wmap = workbook_map(TEMPLATE_VERSION, format_revision)
+    layout = load_layout(format_revision)
+    values: dict[str, Any] = {}
+    notes: dict[str, list[str]] = {p: [h] for p, h in total_hints(layout).items()}
+    if submission is not None:
+        for pointer in wmap.slots:
+            value = resolve(submission, pointer)
+            if value is not MISSING:
+                values[pointer] = value
+    elif previous:
+        _from_previous(previous, layout, values, notes)
+    given = {
+        "/unit/name": unit,
+        "/unit/kind": kind,
+        "/unit/level": level,
+        "/unit/region": region,
+        "/unit/code": code,
+        "/year": year,
+        "/scope": scope,
+    }
+    values.update({pointer: value for pointer, value in given.items() if value is not None})
+    if submission is None:
+        if "/scope" not in values and values.get("/unit/kind"):
+            values["/scope"] = "government" if values["/unit/kind"] == "government" else "agency"
+        values.setdefault("/year", dt.date.today().year - 1)
+        values["/format"] = format_revision
+    return values, notes
+
+
+def _from_previous(previous: dict, layout: Layout, values: dict, notes: dict[str, list[str]]) -> None:
+    for pointer in ("/unit/name", "/unit/kind", "/unit/level", "/unit/region", "/unit/code", "/scope"):
+        value = resolve(previous, pointer)
+        if isinstance(value, str) and value:
+            values[pointer] = value
+    last_year = resolve(previous, "/year")
+    if isinstance(last_year, int) and not isinstance(last_year, bool):
+        values["/year"] = last_year + 1
+    table = layout.tables["T3"]
+    inflow = next(row for row in table.rows if "inflow" in row.tags and row.key == "carried_over")
+    outflow = next(row for row in table.rows if "outflow" in row.tags)
+    for column in table.columns:
+        value = resolve(previous, table.cell_pointer(outflow, column))
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            target = table.cell_pointer(inflow, column)
+            values[target] = value
+            notes.setdefault(target, []).insert(0, PREVIOUS_NOTE)

@@ -1,0 +1,71 @@
+"""Cell styles and cell-level helpers shared by every workbook report_kit writes.
+
+The fill-in template (:mod:`report_kit.writers.template_xlsx`) and the batch review workbook
+(:mod:`report_kit.batch.outputs_xlsx`) look alike because they take their borders, fills and
+fonts from here; a change of house style is one edit.
+"""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+GREEN_FILL = PatternFill("solid", fgColor="E2EFDA")  # passed; pre-filled from last year, still editable
+ORANGE_FILL = PatternFill("solid", fgColor="FCE4D6")  # errors
+RED_FILL = PatternFill("solid", fgColor="F8CBAD")  # unreadable
+PREFILLED_FILL = GREEN_FILL
+TITLE_FONT = Font(name="宋体", size=14, bold=True)
+BOLD = Font(name="宋体", size=11, bold=True)
+NORMAL = Font(name="宋体", size=11)
+HINT_FONT = Font(name="宋体", size=10, italic=True, color="595959")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+VERTICAL = Alignment(horizontal="center", vertical="center", text_rotation=255, wrap_text=True)
+UNLOCKED = Protection(locked=False)
+
+
+def display_units(text: str) -> int:
+    """Rough width of text in Excel column units: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def fit_height(text: str, width: float, line: float = 15.0) -> float:
+    lines = sum(max(1, math.ceil(display_units(part) / max(width - 1, 1))) for part in text.split("\n"))
+    return max(1, lines) * line + 4
+
+
+def clean_text(value: str) -> str:
+    """Characters XML cannot hold would make openpyxl refuse the whole workbook."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def put_text(ws: Worksheet, row: int, col: int, value: str):
+    """A string that stays a string even when it starts with '=' (no formula injection)."""
+    cell = ws.cell(row, col)
+    cell.value = clean_text(value)
+    cell.data_type = "s"
+    return cell
+
+
+def style_range(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int, **style) -> None:
+    for r in range(row, row + rowspan):
+        for c in range(col, col + colspan):
+            cell = ws.cell(r, c)
+            for name, value in style.items():
+                setattr(cell, name, value)
+
+
+def merge(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int) -> None:
+    if rowspan > 1 or colspan > 1:
+        ws.merge_cells(
+            start_row=row, start_column=col, end_row=row + rowspan - 1, end_column=col + colspan - 1
+        )
