@@ -35,6 +35,18 @@ BLANK_DATE = "    年  月  日"
 UNIT_PLACEHOLDER = "（单位名称）"
 YEAR_PLACEHOLDER = "（年度）"
 
+# How a --force draft flags table cells (one mechanism for every writer; each draws the marks
+# its way, the legend under the annex heading says what they mean). A cell named by an error
+# (its locations and the cells of its equation) is "involved"; the one cell a repair suggests
+# changing is "suspect" and drawn stronger. A cell is never both: suspect wins.
+MARK_INVOLVED = "involved"
+MARK_SUSPECT = "suspect"
+MARK_LEGEND = {
+    MARK_INVOLVED: "正文表格中浅红底纹的单元格涉及上列错误",
+    MARK_SUSPECT: "红底粗框的单元格是最可能填错、建议先核对的一格",
+}
+MARK_NAMES = {MARK_INVOLVED: "涉及校验错误", MARK_SUSPECT: "建议先核对此格"}  # short, per cell
+
 # Width of the GB/T 9704 text block in mm; table column widths are planned against it and
 # each writer scales them to its medium (twips of the template's page, percentages in HTML).
 TEXT_WIDTH_MM = 156.0
@@ -57,6 +69,7 @@ class TableCell:
     colspan: int = 1
     pointer: str | None = None
     align: str = "center"  # center | left
+    mark: str = ""  # "" | MARK_INVOLVED | MARK_SUSPECT: how a --force draft flags the cell
 
     @property
     def header(self) -> bool:
@@ -244,20 +257,46 @@ def plan_widths(grid: Grid) -> tuple[float, ...]:
     return (*group_widths, label) + (data_width,) * n_data
 
 
-def table_from_grid(grid: Grid, submission: dict) -> Table:
+def cell_marks(findings: Iterable[Finding], suspects: Iterable[str] = ()) -> dict[str, str]:
+    """JSON pointer → mark for the table cells a draft flags: every cell an *error* names
+    (locations and ``involved``; warnings do not block the report and flag nothing), and the
+    ``suspects`` — the cells a repair would change — marked stronger."""
+    marks: dict[str, str] = {}
+    for finding in findings:
+        if finding.severity != "error":
+            continue
+        for pointer in (*(loc.pointer for loc in finding.locations), *finding.involved):
+            marks[pointer] = MARK_INVOLVED
+    marks.update(dict.fromkeys(suspects, MARK_SUSPECT))
+    return marks
+
+
+def mark_legend(blocks: Iterable[Block]) -> str:
+    """The sentence under the annex heading that explains the marks the tables show (an
+    error about the prose or the unit flags no cell, and then needs no legend)."""
+    shown = {cell.mark for block in blocks if block.table is not None for cell in block.table.cells}
+    used = [MARK_LEGEND[m] for m in (MARK_INVOLVED, MARK_SUSPECT) if m in shown]
+    return f"说明：{'；'.join(used)}。" if used else ""
+
+
+def table_from_grid(grid: Grid, submission: dict, marks: dict[str, str] | None = None) -> Table:
     label_columns = min(c.col for c in grid.data_cells())
     cells = []
     for cell in grid.cells:
         if cell.kind == "data":
             text = display_value(resolve(submission, cell.pointer))
             align = "center"
+            mark = (marks or {}).get(cell.pointer, "")
         else:
+            mark = ""
             text = cell.text
             # Long row labels of a multi-column label area (表三) read better flush left;
             # group labels spanning several rows and every header stay centred.
             align = "left" if cell.kind == "label" and cell.rowspan == 1 and label_columns > 1 else "center"
         cells.append(
-            TableCell(cell.row, cell.col, text, cell.kind, cell.rowspan, cell.colspan, cell.pointer, align)
+            TableCell(
+                cell.row, cell.col, text, cell.kind, cell.rowspan, cell.colspan, cell.pointer, align, mark
+            )
         )
     return Table(
         id=grid.table,
@@ -319,10 +358,13 @@ def findings_table(findings: Sequence[Finding], layout: Layout) -> Table:
 # The report
 
 
-def _section_blocks(section: dict, submission: dict, layout: Layout) -> Iterable[Block]:
+def _section_blocks(
+    section: dict, submission: dict, layout: Layout, marks: dict[str, str] | None = None
+) -> Iterable[Block]:
     yield Block("heading", f"{section['number']}、{section['title']}", level=1)
     if "table" in section:
-        yield Block("table", table=table_from_grid(table_grid(section["table"], layout.format), submission))
+        grid = table_grid(section["table"], layout.format)
+        yield Block("table", table=table_from_grid(grid, submission, marks))
         return
     value = resolve(submission, section["pointer"])
     items = section.get("items") or []
@@ -342,13 +384,17 @@ def build_content(
     *,
     findings: Sequence[Finding] = (),
     draft: bool = False,
+    suspects: Iterable[str] = (),
 ) -> ReportContent:
     """The report of one submission, in the order of the national format.
 
     ``draft`` marks the report 「草稿 · 未通过校验」 (title area and page header) and appends
-    ``findings`` as the annex 「附件：校验错误清单」; a report that passed has neither.
+    ``findings`` as the annex 「附件：校验错误清单」; a report that passed has neither. A draft
+    also flags, in its tables, the cells its errors name and the ``suspects`` (pointers of
+    the cells a repair would change), see :func:`cell_marks`.
     """
     layout = load_layout(format_of(submission))
+    marks = cell_marks(findings, suspects) if draft else {}
     title = report_title(submission, layout)
     blocks: list[Block] = []
     if draft:
@@ -356,11 +402,13 @@ def build_content(
     blocks.append(Block("title", title))
     blocks.append(Block("preamble", preamble(submission, layout)))
     for section in layout.sections:
-        blocks.extend(_section_blocks(section, submission, layout))
+        blocks.extend(_section_blocks(section, submission, layout, marks))
     blocks.append(Block("signature", unit_name(submission) or UNIT_PLACEHOLDER))
     blocks.append(Block("signature", chinese_date(submission.get("published_on"))))
     if draft:
         blocks.append(Block("annex_heading", ANNEX_HEADING))
+        if legend := mark_legend(blocks):
+            blocks.append(Block("paragraph", legend))
         blocks.append(Block("table", table=findings_table(findings, layout)))
     return ReportContent(
         title=title,
@@ -393,6 +441,8 @@ __all__ = [
     "ANNEX_HEADING",
     "BLANK_DATE",
     "DRAFT_MARK",
+    "MARK_INVOLVED",
+    "MARK_SUSPECT",
     "Block",
     "ReportContent",
     "Table",

@@ -454,3 +454,46 @@ def test_word_opens_the_report_as_a_current_document_not_in_compatibility_mode(b
         if s.get(qn("w:name")) == "compatibilityMode"
     ]
     assert modes == ["15"]
+
+
+def test_draft_marks_the_cells_its_errors_name_and_the_suspect_stronger():
+    """The --force draft flags cells in the tables themselves: every cell of an error's
+    equation in a pale fill, the cell a repair suggests in a stronger fill with a frame; the
+    legend under the annex heading says so. Warnings flag nothing."""
+    from report_kit.check import check_file
+    from report_kit.report_content import MARK_INVOLVED, MARK_SUSPECT, cell_marks
+    from report_kit.writers.report_docx import MARK_CELL
+
+    report = check_file(ROOT / "examples" / "invalid" / "01-balance.yaml")
+    errors = [f for f in report.findings if f.severity == "error"]
+    involved = {p for f in errors for p in (*(loc.pointer for loc in f.locations), *f.involved)}
+    suspect = "/applications/carried_forward/natural_person"
+    assert suspect in involved
+    content = build_content(report.submission, findings=report.findings, draft=True, suspects=[suspect])
+    t3 = next(t for t in content.tables() if t.id == "T3")
+    by_pointer = {c.pointer: c.mark for c in t3.cells if c.pointer}
+    assert {p for p, m in by_pointer.items() if m} == involved & set(by_pointer)
+    assert by_pointer[suspect] == MARK_SUSPECT
+    assert by_pointer["/applications/received/natural_person"] == MARK_INVOLVED
+    assert cell_marks([f for f in report.findings if f.severity != "error"]) == {}
+
+    document = reopen(content)
+    drawn = docx_table(captioned_tables(document)[table_grid("T3").title])
+    fills = {}
+    for cell in table_grid("T3").data_cells():
+        tc_pr = drawn[(cell.row, cell.col)]["tc"].find(qn("w:tcPr"))
+        shd = tc_pr.find(qn("w:shd"))
+        fills[cell.pointer] = (
+            shd.get(qn("w:fill")) if shd is not None else None,
+            tc_pr.find(qn("w:tcBorders")),
+        )
+    assert {p for p, (fill, _) in fills.items() if fill} == involved
+    assert fills[suspect][1] is not None and fills[suspect][0] != fills["/applications/received/total"][0]
+    assert all(borders is None for p, (_, borders) in fills.items() if p != suspect)
+    assert MARK_CELL[MARK_INVOLVED] and MARK_CELL[MARK_SUSPECT]
+    legend = [p.text for p in document.paragraphs if p.text.startswith("说明：")]
+    assert len(legend) == 1 and "浅红底纹" in legend[0] and "红底粗框" in legend[0]
+
+    plain = reopen(build_content(report.submission, findings=report.findings, draft=False))
+    assert not plain.element.body.findall(f".//{qn('w:shd')}")
+    assert not any(p.text.startswith("说明：") for p in plain.paragraphs)

@@ -275,3 +275,22 @@ def test_one_character_wide_group_label_is_vertical_text(page_and_submission):
     ]
     assert vertical == ["三、本年度办理结果"]
     assert "writing-mode: vertical-rl" in html
+
+
+def test_draft_marks_bad_cells_with_a_class_and_a_title():
+    from report_kit.check import check_file
+
+    report = check_file(ROOT / "examples" / "invalid" / "01-balance.yaml")
+    page = render_html(
+        build_content(
+            report.submission,
+            findings=report.findings,
+            draft=True,
+            suspects=["/applications/carried_forward/natural_person"],
+        )
+    )
+    assert page.count('class="mark-involved"') == 7
+    assert page.count('class="mark-suspect"') == 1
+    assert 'title="涉及校验错误"' in page and ".mark-suspect {" in page
+    clean = render_html(build_content(report.submission, findings=report.findings))
+    assert 'class="mark-' not in clean

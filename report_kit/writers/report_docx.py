@@ -32,7 +32,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from report_kit.atomic import atomic_path, usual_permissions
 from report_kit.os_errors import os_reason
-from report_kit.report_content import ReportContent, Table, TableCell
+from report_kit.report_content import MARK_INVOLVED, MARK_SUSPECT, ReportContent, Table, TableCell
 from report_kit.settings import PACKAGE_DIR, TEMPLATE_DIR
 
 TEMPLATE_NAME = "report-template.docx"
@@ -70,6 +70,20 @@ DRAFT_COLOUR = "C00000"
 HEADER_SIZE = 21  # half-points: 五号 10.5 pt for the running draft mark
 TWIPS_PER_MM = 1440 / 25.4
 BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
+# Draft cell marks (see report_content.MARK_LEGEND): a pale red fill for a cell an error names,
+# a stronger fill and a 1.5 pt dark red frame for the cell a repair suggests. Both stay
+# distinguishable on a black-and-white office printer (light grey, darker grey with a frame).
+MARK_CELL = {
+    MARK_INVOLVED: '<w:shd w:val="clear" w:color="auto" w:fill="F8D0CC"/>',
+    MARK_SUSPECT: (
+        "<w:tcBorders>"
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="12" w:space="0" w:color="{DRAFT_COLOUR}"/>'
+            for side in ("top", "left", "bottom", "right")
+        )
+        + '</w:tcBorders><w:shd w:val="clear" w:color="auto" w:fill="EE9A92"/>'
+    ),
+}
 WIDE_TABLE_COLUMNS = 10
 NARROW_CELL_MARGIN = 57  # twips, 1 mm
 TEMPLATE_CELL_MARGIN = 85  # twips (1.5 mm), the template's table cell margins
@@ -359,6 +373,8 @@ def _table(table: Table, ctx: _Context) -> str:
                 tc_pr.append(f'<w:gridSpan w:val="{span}"/>')
             if cell.rowspan > 1:
                 tc_pr.append('<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>")
+            if cell.mark:
+                tc_pr.append(MARK_CELL[cell.mark])  # after vMerge, before textDirection (schema order)
             if table.vertical(cell):
                 # one line of vertical text (upright characters, top to bottom): a line is never
                 # cut by a page break, nine one-character lines would be split between pages

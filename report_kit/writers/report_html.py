@@ -16,7 +16,7 @@ import os
 from html import escape
 
 from report_kit.atomic import atomic_path, usual_permissions
-from report_kit.report_content import ReportContent, Table, TableCell
+from report_kit.report_content import MARK_NAMES, ReportContent, Table, TableCell
 
 # Font stacks: the official faces first (present on government PCs), then the faces of
 # Windows, macOS and Android/Linux, so that 仿宋/黑体/楷体 roles survive everywhere.
@@ -55,6 +55,9 @@ th {{ background: #f2f2f2; }}
 td {{ font-variant-numeric: tabular-nums; }}
 .left {{ text-align: left; }}
 .note {{ font-size: 13px; }}
+.mark-involved {{ background: #f8d0cc; }}
+.mark-suspect {{ background: #ee9a92; outline: 2px solid #c00000; outline-offset: -2px; }}
+.mark-involved, .mark-suspect {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 .vertical {{ writing-mode: vertical-rl; text-orientation: upright; letter-spacing: .15em; }}
 .signature {{ text-align: right; text-indent: 0; padding-right: 4em; white-space: pre-wrap; }}
 .signature-first {{ margin-top: 2em; }}
@@ -115,6 +118,10 @@ def _cell(cell: TableCell, in_head: bool, vertical: bool = False) -> str:
         classes.append("note")
     if vertical:
         classes.append("vertical")
+    if cell.mark:
+        classes.append(f"mark-{cell.mark}")
+        # colour alone says nothing to a screen reader: the legend's words go in the title
+        attrs.append(f' title="{_text(MARK_NAMES[cell.mark])}"')
     if classes:
         attrs.append(f' class="{" ".join(classes)}"')
     if cell.kind == "note" or not cell.header:
