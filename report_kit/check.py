@@ -7,6 +7,7 @@ import os
 
 from report_kit.findings import FileReport
 from report_kit.readers import ReadResult, read_submission
+from report_kit.repairs import link
 from report_kit.settings import CURRENT_FORMAT
 from report_kit.validator import attach_cells, get_validator, sort_findings
 
@@ -28,12 +29,28 @@ def validate_read(
     validator = get_validator(_format_of(submission))
     findings = list(result.findings)
     not_evaluated: list[str] = []
+    repairs = []
     if submission is not None:
-        outcome = validator.validate(submission, today=today, deadline=deadline, source_map=result.source_map)
+        baseline = (
+            previous.find(submission) if previous is not None and isinstance(submission, dict) else None
+        )
+        outcome = validator.validate(
+            submission,
+            today=today,
+            deadline=deadline,
+            source_map=result.source_map,
+            previous=baseline if _year_before(baseline, submission) else None,
+        )
         findings.extend(_not_said_by_reader(outcome.findings, result.findings))
         not_evaluated = outcome.not_evaluated
+        repairs = outcome.repairs
         if previous is not None:
-            cross = previous.findings_for(submission, validator.layout)
+            cross = (
+                previous.compare(submission, baseline, validator.layout)
+                if isinstance(submission, dict)
+                else []
+            )
+            cross = link(cross, repairs, validator.localiser.linked_rules)
             findings.extend(attach_cells(f, result.source_map) if result.source_map else f for f in cross)
     unit = submission.get("unit") if isinstance(submission, dict) else None
     year = submission.get("year") if isinstance(submission, dict) else None
@@ -45,7 +62,16 @@ def validate_read(
         year=year if isinstance(year, int) and not isinstance(year, bool) else None,
         not_evaluated=not_evaluated,
         source_kind=result.kind,
+        repairs=repairs,
     )
+
+
+def _year_before(previous, submission) -> bool:
+    """Last year's report may speak for a repair only when it is exactly the year before."""
+    if not isinstance(previous, dict) or not isinstance(submission, dict):
+        return False
+    year, before = submission.get("year"), previous.get("year")
+    return isinstance(year, int) and isinstance(before, int) and before == year - 1
 
 
 # Schema findings that merely repeat, in general terms, what a reader already said about a

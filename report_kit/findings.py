@@ -53,6 +53,8 @@ class Finding:
     quote: str | None = None
     involved: tuple[str, ...] = ()
     table: str | None = None
+    repairs: tuple[int, ...] = ()  # indices into the file's ``repairs`` that resolve this finding
+    repair_hint: str = ""  # 「最可能出错：表三 D30（结转下年度·自然人）填了2，按其他数据应为1」
     sort_key: tuple = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -88,6 +90,9 @@ class Finding:
             data["table"] = self.table
         if self.involved:
             data["involved"] = list(self.involved)
+        if self.repairs:
+            data["repairs"] = list(self.repairs)
+            data["repair_hint"] = self.repair_hint
         return data
 
 
@@ -109,6 +114,7 @@ class FileReport:
     year: int | None = None
     not_evaluated: list[str] = field(default_factory=list)
     source_kind: str = "json"
+    repairs: list = field(default_factory=list)  # report_kit.repairs.Repair, best first
 
     @property
     def counts(self) -> dict[str, int]:
@@ -127,4 +133,5 @@ class FileReport:
             "counts": self.counts,
             "not_evaluated": list(self.not_evaluated),
             "findings": [f.to_dict() for f in self.findings],
+            "repairs": [r.to_dict() for r in self.repairs],
         }

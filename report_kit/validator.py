@@ -16,6 +16,7 @@ from report_kit.catalogue import Catalogue, load_catalogue
 from report_kit.fastschema import compile_predicate
 from report_kit.findings import Finding, Location, count_by_severity
 from report_kit.layout import TABLE_ORDER, Layout, load_layout
+from report_kit.repairs import Localiser, Repair, attach_repair_cells, link, prose_claims
 from report_kit.rules import NotEvaluated, compile_checks
 from report_kit.rules.context import Context
 from report_kit.rules.shape import compile_schema_validator, schema_findings
@@ -27,6 +28,7 @@ from report_kit.settings import CURRENT_FORMAT
 class ValidationResult:
     findings: list[Finding]
     not_evaluated: list[str] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)  # which cells are wrong (repairs.py)
 
     @property
     def valid(self) -> bool:
@@ -43,6 +45,7 @@ class ValidationResult:
             "counts": self.counts,
             "not_evaluated": list(self.not_evaluated),
             "findings": [f.to_dict() for f in self.findings],
+            "repairs": [r.to_dict() for r in self.repairs],
         }
 
 
@@ -57,6 +60,7 @@ class Validator:
         self._schema_validator = None
         self.quick_check = compile_predicate(schema)
         self.checks = compile_checks(catalogue, layout)
+        self.localiser = Localiser(layout, catalogue)
 
     @property
     def schema_validator(self):
@@ -72,12 +76,15 @@ class Validator:
         today: dt.date | None = None,
         deadline: dt.date | None = None,
         source_map: SourceMap | None = None,
+        previous: dict | None = None,
     ) -> ValidationResult:
+        """``previous``: last year's submission of the unit, as evidence for repairs."""
         if self.quick_check(submission):
             findings, bad = [], set()
         else:
             findings, bad = schema_findings(self.schema_validator, submission, self.layout, self.catalogue)
         not_evaluated: list[str] = []
+        repairs: list[Repair] = []
         if isinstance(submission, dict):
             ctx = Context.build(submission, self.layout, today or dt.date.today(), bad)
             ctx.deadline = deadline
@@ -93,11 +100,20 @@ class Validator:
                         )
                     )
                     not_evaluated.append(check.name)
+            if any(f.rule in self.localiser.rules for f in findings):  # a valid file pays nothing
+                repairs = self.localiser.localise(
+                    ctx.numbers,
+                    previous=previous,
+                    claims=prose_claims(self.catalogue, self.layout, ctx),
+                )
+                if source_map:
+                    repairs = attach_repair_cells(repairs, source_map, self.layout)
+                findings = link(findings, repairs, self.localiser.linked_rules)
         else:
             not_evaluated = [check.name for check in self.checks]
         if source_map:
             findings = [attach_cells(f, source_map) for f in findings]
-        return ValidationResult(sort_findings(findings, self.layout), not_evaluated)
+        return ValidationResult(sort_findings(findings, self.layout), not_evaluated, repairs)
 
 
 def attach_cells(finding: Finding, source_map: SourceMap) -> Finding:

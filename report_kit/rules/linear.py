@@ -105,6 +105,16 @@ def _relation(spec: dict, binding: dict[str, str], layout: Layout) -> Relation:
     )
 
 
+def expand(rule: Rule, layout: Layout) -> list[Relation]:
+    """The concrete relations of a linear rule, one per ``for_each`` binding, over real cells.
+
+    Consumers that reason about the identities as a system (error localisation in
+    :mod:`report_kit.repairs`) read them here instead of restating any sum. A ``when``
+    clause is not part of the relation; callers decide what a guarded rule means to them.
+    """
+    return [_relation(rule.raw, binding, layout) for binding in _bindings(rule.raw.get("for_each"), layout)]
+
+
 def _side(terms: tuple[Term, ...], ctx: Context) -> tuple[float, list[tuple[Term, float]]]:
     total = 0.0
     parts = []

@@ -59,6 +59,8 @@ def render_report(report: FileReport, *, verbose: bool = False) -> str:
             head += f"  {where}"
         lines.append(head)
         lines.append(f"      {finding.message}")
+        if finding.repair_hint:
+            lines.append(f"      {finding.repair_hint}")
         if finding.suggestion:
             lines.append(f"      修改建议：{finding.suggestion}")
     if report.not_evaluated:
