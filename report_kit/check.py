@@ -10,6 +10,7 @@ from report_kit.readers import ReadResult, read_submission
 from report_kit.repairs import link
 from report_kit.settings import CURRENT_FORMAT
 from report_kit.validator import attach_cells, get_validator, sort_findings
+from report_kit.years import as_year
 
 
 def validate_read(
@@ -59,7 +60,7 @@ def validate_read(
         findings=sort_findings(_dedupe(findings), validator.layout),
         submission=submission,
         unit=unit.get("name") if isinstance(unit, dict) and isinstance(unit.get("name"), str) else None,
-        year=year if isinstance(year, int) and not isinstance(year, bool) else None,
+        year=as_year(year),
         not_evaluated=not_evaluated,
         source_kind=result.kind,
         repairs=repairs,

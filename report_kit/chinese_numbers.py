@@ -37,6 +37,19 @@ _DIGITS = {
 _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
+_CHINESE_DIGITS = frozenset(_DIGITS)
+
+
+def is_estimate(text: str) -> bool:
+    """「两三」「七八」: Chinese digits side by side are a range (an estimate), not 23 or 78.
+
+    Two digits without a zero, or any run of digits with 两 in it; 「二〇二四」 is a year.
+    """
+    if len(text) < 2 or not set(text) <= _CHINESE_DIGITS:
+        return False
+    return "两" in text or (len(text) == 2 and not set(text) & {"零", "〇"})
+
+
 CHINESE_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 
 # A number as it appears in prose: Arabic (half- or full-width, with thousands separators

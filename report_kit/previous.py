@@ -16,6 +16,7 @@ from report_kit.catalogue import load_catalogue
 from report_kit.findings import Finding
 from report_kit.layout import Layout
 from report_kit.rules.history import cross_year_findings
+from report_kit.years import is_year
 
 REPORT_SUFFIXES = {".json", ".yaml", ".yml", ".xlsx"}
 
@@ -86,7 +87,7 @@ class PreviousSource:
                     except Exception:  # one unreadable file does not hide the others
                         continue
                     year = submission.get("year") if isinstance(submission, dict) else None
-                    if isinstance(year, int) and not isinstance(year, bool):
+                    if is_year(year):
                         unit = submission.get("unit")
                         identity = {"unit": dict(unit) if isinstance(unit, dict) else {}}
                         self._folder.append((year, identity, path))
@@ -135,7 +136,7 @@ class PreviousSource:
         """Last year's submission of the same unit, or None."""
         year = submission.get("year")
         self._year_problem = ""
-        if not isinstance(year, int) or isinstance(year, bool):
+        if not is_year(year):
             return None
         if self.previous is not None:
             if self.previous.is_dir():
@@ -188,7 +189,7 @@ class PreviousSource:
     def compare(self, submission: dict, previous: dict | None, layout: Layout) -> list[Finding]:
         """Cross-year findings of ``submission`` against ``previous`` (what :meth:`find` gave)."""
         year = submission.get("year")
-        if not isinstance(year, int) or isinstance(year, bool):
+        if not is_year(year):
             return []
         if previous is None or previous.get("year") != year - 1:
             unit = submission.get("unit") if isinstance(submission.get("unit"), dict) else {}

@@ -25,6 +25,7 @@ from report_kit.grid import Grid, table_grid
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING, resolve
 from report_kit.settings import CURRENT_FORMAT, FORMATS, SEVERITY_LABELS
+from report_kit.years import as_year
 
 LAW = "《中华人民共和国政府信息公开条例》"  # fallback; the layout names the law (``law``)
 DRAFT_MARK = "草稿 · 未通过校验"
@@ -205,7 +206,7 @@ def unit_name(submission: dict) -> str:
 
 def report_year(submission: dict) -> int | None:
     year = submission.get("year")
-    return year if isinstance(year, int) and not isinstance(year, bool) else None
+    return as_year(year)
 
 
 def format_of(submission: dict) -> str:

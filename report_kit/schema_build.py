@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from report_kit.layout import Layout, load_layout
+from report_kit.pointer import parts as pointer_parts
 from report_kit.settings import SCHEMA_DIR, YEAR_RANGE
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -56,7 +57,7 @@ def _meta_schema(meta: dict, layout: Layout) -> dict:
 
 
 def _insert(tree: dict, pointer: str, schema: dict, required: bool, labels: dict[str, str]) -> None:
-    parts = pointer.strip("/").split("/")
+    parts = pointer_parts(pointer)
     node = tree
     prefix = ""
     for part in parts[:-1]:

@@ -19,6 +19,7 @@ from functools import cache
 
 from report_kit.grid import Grid, table_grid
 from report_kit.layout import Layout, load_layout
+from report_kit.pointer import parts
 
 TEMPLATE_VERSION = "report_kit-template-1"
 KNOWN_VERSIONS = (TEMPLATE_VERSION,)
@@ -236,7 +237,6 @@ def workbook_map(version: str = TEMPLATE_VERSION, format_revision: str = "2021")
         _add_grid(wmap, layout, table_id)
     _add_text(wmap, layout)
     wmap.reading_order = [
-        (wmap.slots[pointer], tuple(pointer.strip("/").split("/")))
-        for pointer in sorted(wmap.slots, key=layout.sort_key)
+        (wmap.slots[pointer], tuple(parts(pointer))) for pointer in sorted(wmap.slots, key=layout.sort_key)
     ]
     return wmap

@@ -203,3 +203,19 @@ def test_unknown_key_suggests_the_closest(base):
     assert sorted(rules_of(findings)) == ["S.required", "S.unknown_key"]
     unknown = next(f for f in findings if f.rule == "S.unknown_key")
     assert "natural_person" in unknown.message
+
+
+def test_expand_binds_every_instance_to_concrete_cells():
+    """``T3.balance`` over the seven applicant columns: 本年新收 + 上年结转 = 总计 of each column."""
+    from report_kit.catalogue import load_catalogue
+    from report_kit.layout import load_layout
+    from report_kit.rules.linear import expand
+
+    layout = load_layout()
+    instances = expand(load_catalogue()["T3.balance"], layout)
+    assert len(instances) == len(layout.collections["T3.columns"])
+    for instance in instances:
+        pointers = instance.relation.pointers
+        assert all(pointer in layout.cells for pointer in pointers)
+        assert len({layout.cells[p].column.key for p in pointers}) == 1  # one column per instance
+        assert instance.unconditional and instance.locate[0] in pointers

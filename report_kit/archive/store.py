@@ -20,6 +20,7 @@ from report_kit.archive.db import ArchiveError, connect, default_path, write_tra
 from report_kit.archive.units import name_key, unit_identity
 from report_kit.findings import FileReport
 from report_kit.os_errors import os_reason
+from report_kit.years import is_year
 
 
 def stored_json(text, expected: type = dict):
@@ -214,7 +215,7 @@ class Archive:
         submission, findings = _storable(submission), _storable(findings)
         code, name = unit_identity(submission)
         year = submission.get("year")
-        if not name or not isinstance(year, int) or isinstance(year, bool):
+        if not name or not is_year(year):
             raise ArchiveError(f"“{source}”缺少有效的单位名称或报告年度，无法入库。")
         try:
             sha = file_sha256(source)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_kit.archive.store import Archive
+from report_kit.years import is_year
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def baseline(store: Archive, unit: str, code: str | None = None, year: int | Non
     identity = {"name": unit, "code": code} if code else {"name": unit}
     if year is None:
         latest = store.latest_for(identity)
-        if latest is None or not isinstance(latest.get("year"), int):
+        if latest is None or not is_year(latest.get("year")):
             return Baseline(None, None, None)
         return Baseline(latest, None, latest["year"] + 1)
     previous = store.previous_for(identity, year)

@@ -24,6 +24,7 @@ from typing import Any
 
 from report_kit.catalogue import load_catalogue
 from report_kit.rules.context import resolve
+from report_kit.years import as_year, is_year
 
 CHANGE_FACTOR = 2.0
 # (key, Chinese label, pointer): the figures compared for H.change and shown as columns.
@@ -117,7 +118,7 @@ class YearOverYear:
     def __call__(self, entries: list[dict], paths: dict[str, str] | None = None) -> None:
         def order(i: int):
             year = entries[i].get("year")
-            return (year if isinstance(year, int) else 0, i)
+            return (as_year(year) or 0, i)
 
         for i in sorted(range(len(entries)), key=order):
             entry = entries[i]
@@ -140,7 +141,7 @@ class YearOverYear:
         if not isinstance(submission, dict):
             return
         year = submission.get("year")
-        if not isinstance(year, int) or isinstance(year, bool):
+        if not is_year(year):
             if self.add:  # not comparable, but still archived (add_submission refuses it clearly)
                 self._archive(entry, submission, path)
             return

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from report_kit.grid import table_grid
+from report_kit.pointer import get, nest
 
 AGGREGATE_TABLES = ("T2", "T3", "T4")
 AMOUNT_PLACES = 4
@@ -27,15 +28,6 @@ def cell_pointers(format_revision: str = "2021") -> tuple[tuple[str, str], ...]:
         for table in AGGREGATE_TABLES
         for cell in table_grid(table, format_revision).data_cells()
     )
-
-
-def _resolve(document, pointer: str):
-    node = document
-    for part in pointer.strip("/").split("/"):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 # Cells are kept as doubles: integers are exact up to 2**53, and sums of 万元 amounts are
@@ -57,7 +49,7 @@ def _is_number(value) -> bool:
 def unsummable_cell(submission: dict) -> tuple[str, object] | None:
     """(pointer, value) of the first table cell too large to be summed exactly, if any."""
     for pointer, _ in cell_pointers():
-        value = _resolve(submission, pointer)
+        value = get(submission, pointer)
         if _is_number(value) and not _summable(value):
             return pointer, value
     return None
@@ -67,7 +59,7 @@ def cell_vector(submission: dict) -> array | None:
     """The table cells of a submission, or None when any cell is not a number (or too large)."""
     values = array("d")
     for pointer, _ in cell_pointers():
-        value = _resolve(submission, pointer)
+        value = get(submission, pointer)
         if not _is_number(value) or not _summable(value):
             return None
         values.append(float(value))
@@ -103,17 +95,6 @@ class Aggregator:
     def result(self) -> dict:
         """The sums in the canonical submission shape (``active_disclosure``, ``applications``, ``reviews``)."""
         return nest(self.values())
-
-
-def nest(flat: dict[str, object]) -> dict:
-    document: dict = {}
-    for pointer, value in flat.items():
-        parts = pointer.strip("/").split("/")
-        node = document
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-    return document
 
 
 def aggregate(submissions: Iterable[dict]) -> dict:

@@ -15,6 +15,7 @@ from report_kit import check as check_module
 from report_kit.batch.aggregate import cell_vector, unsummable_cell
 from report_kit.batch.clean import clean
 from report_kit.catalogue import emit
+from report_kit.pointer import get
 
 KEY_FIGURES = {
     "received": ("/applications/received/total",),
@@ -24,16 +25,8 @@ KEY_FIGURES = {
 }
 
 
-def _get(document: Any, pointer: str) -> Any:
-    for part in pointer.strip("/").split("/"):
-        if not isinstance(document, dict):
-            return None
-        document = document.get(part)
-    return document
-
-
 def _figure(submission: dict, pointers: tuple[str, ...]) -> int | float | None:
-    values = [_get(submission, p) for p in pointers]
+    values = [get(submission, p) for p in pointers]
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return sum(values)
     return None

@@ -48,12 +48,11 @@ EXCEL_CELL_LIMIT = 32767  # characters an Excel (and WPS) cell can hold
 def _refuse_overlong_text(submission: dict, path: str) -> None:
     """A prose item longer than a cell holds would be cut off silently: say so instead."""
     from report_kit.layout import load_layout
+    from report_kit.pointer import resolve
 
     layout = load_layout("2021")
     for item in layout.text_items:
-        node: object = submission
-        for part in item["pointer"].strip("/").split("/"):
-            node = node.get(part) if isinstance(node, dict) else None
+        node = resolve(submission, item["pointer"])
         if isinstance(node, str) and len(node) > EXCEL_CELL_LIMIT:
             raise click.ClickException(
                 f"报告“{path}”中“{layout.label(item['pointer'])}”有{len(node)}个字符，超过Excel单元格"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from report_kit.findings import Finding
+from report_kit.pointer import resolve
 
 SourceMap = dict[str, tuple[str, str]]
 
@@ -47,9 +48,7 @@ def normalise(document: Any) -> Any:
         document["format"] = str(fmt)
     for pointer in _META_STRINGS:
         parent, _, key = pointer.rpartition("/")
-        node = document
-        for part in parent.strip("/").split("/") if parent else ():
-            node = node.get(part) if isinstance(node, dict) else None
+        node = resolve(document, parent)
         if isinstance(node, dict) and isinstance(node.get(key), str):
             node[key] = node[key].strip()
     return document

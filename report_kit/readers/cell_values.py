@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from report_kit.chinese_numbers import FULLWIDTH, parse_number
+from report_kit.chinese_numbers import FULLWIDTH, is_estimate, parse_number
 from report_kit.workbook_map import Slot
 
 _SPACES = " \t\r\n\u3000\u00a0"
@@ -126,16 +126,6 @@ def _plain_number(raw: int | float) -> int | float:
     return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
-_CHINESE_DIGITS = frozenset("零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖")
-
-
-def _digit_range(text: str) -> bool:
-    """「两三」「三四」: two digits side by side are an estimate, not 23 or 34."""
-    if len(text) < 2 or not set(text) <= _CHINESE_DIGITS:
-        return False
-    return "两" in text or (len(text) == 2 and not set(text) & {"零", "〇"})
-
-
 def _cell_units(slot: Slot) -> tuple[str, ...]:
     """The units a clerk may have typed after the figure that the cell itself counts in."""
     if slot.kind == "amount":
@@ -161,7 +151,7 @@ def _suggest(text: str, slot: Slot) -> tuple[str, str] | tuple[str, str, int | f
                 return f"（该单元格的单位是{_cell_unit_name(slot)}）", _FIX_DEFAULT
             core = core[: -len(unit)].strip(_SPACES)
             break
-    number = parse_number(core) if core and not _digit_range(core) else None
+    number = parse_number(core) if core and not is_estimate(core) else None
     if number is None or number < 0:
         return "", _FIX_DEFAULT
     if slot.kind == "count" and number != int(number):

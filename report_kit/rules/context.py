@@ -7,28 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from report_kit.layout import Layout
+from report_kit.pointer import MISSING, resolve
 
-
-def resolve(document: Any, pointer: str) -> Any:
-    """Value at a JSON pointer, or ``MISSING``; never raises."""
-    node = document
-    for part in pointer.strip("/").split("/") if pointer.strip("/") else ():
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return MISSING
-    return node
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING = _Missing()
+__all__ = ["MISSING", "Context", "resolve", "usable_number"]
 
 
 def usable_number(value: Any, cell_type: str) -> int | float | None:

@@ -11,6 +11,7 @@ from report_kit.findings import Finding
 from report_kit.layout import Layout
 from report_kit.rules.base import Check, NotEvaluated, location
 from report_kit.rules.context import Context
+from report_kit.years import is_year
 
 
 def _blank(ctx: Context, pointer: str) -> bool:
@@ -44,7 +45,7 @@ def compile_required_text(rule: Rule, layout: Layout) -> list[Check]:
 
 def _year(ctx: Context) -> int:
     year = ctx.value("/year")
-    if isinstance(year, bool) or not isinstance(year, int) or ctx.is_bad("/year"):
+    if not is_year(year) or ctx.is_bad("/year"):
         raise NotEvaluated("/year")
     return year
 

@@ -19,6 +19,7 @@ from report_kit.findings import Finding
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.base import format_number, location
 from report_kit.rules.context import resolve, usable_number
+from report_kit.years import as_year
 
 SIMILARITY_THRESHOLD = 0.90
 CARRIED_OVER = "/applications/carried_over/{col}"
@@ -37,7 +38,7 @@ def _number(document: dict, pointer: str, cell_type: str = "count") -> int | flo
 
 def _year(document: dict) -> int | None:
     year = document.get("year")
-    return year if isinstance(year, int) and not isinstance(year, bool) else None
+    return as_year(year)
 
 
 def normalise_text(text: str) -> str:

@@ -14,16 +14,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from report_kit.catalogue import Catalogue
-from report_kit.chinese_numbers import parse_number
+from report_kit.chinese_numbers import is_estimate, parse_number
 from report_kit.findings import Finding, Location
 from report_kit.layout import Layout
+from report_kit.pointer import join as pointer_of
 
 if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid: start-up matters
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-# 「两三」「七八」: two Chinese digits side by side are an estimate, not 23 or 78.
-_DIGIT_RANGE = re.compile(r"两[一二三四五六七八九两]|[一二三四五六七八九][一二三四五六七八九两]")
 _FIRST_FIGURE = re.compile(r"[0-9０-９](?:[0-9０-９]|[,，](?=[0-9０-９]{3}))*(?:[.．][0-9０-９]+)?")
 
 TYPE_NAMES = {
@@ -61,15 +60,11 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _pointer(path) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
-
-
 def _type_fix(error: ValidationError) -> str:
     expected = error.validator_value
     value = error.instance
     if expected in ("integer", "number") and isinstance(value, str):
-        number = None if _DIGIT_RANGE.fullmatch(value.strip()) else parse_number(value)
+        number = None if is_estimate(value.strip()) else parse_number(value)
         if number is not None:
             return f"请直接填写数字 {number}，不要加引号。"
         figure = _FIRST_FIGURE.search(value)
@@ -87,7 +82,7 @@ def _type_fix(error: ValidationError) -> str:
 
 def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> Iterator[tuple[Finding, str]]:
     keyword = error.validator
-    pointer = _pointer(error.absolute_path)
+    pointer = pointer_of(error.absolute_path)
     label = layout.label(pointer)
     value = error.instance
 

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from report_kit.catalogue import Rule
-from report_kit.chinese_numbers import NUMBER_PATTERN, parse_number
+from report_kit.chinese_numbers import NUMBER_PATTERN, is_estimate, parse_number
 from report_kit.findings import Finding
 from report_kit.layout import Layout
 from report_kit.rules.base import Check, NotEvaluated, format_number, location, plain
 from report_kit.rules.context import Context
+from report_kit.years import as_year
 
 SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
 EXCLUDE_WINDOW = 8
@@ -26,14 +27,6 @@ MAX_QUOTE = 160
 
 # A number the prose states, not an estimate: 「数十件」「几十件」「十余件」「二十多起」 are none.
 CLAIM_NUMBER = r"(?<![数几])" + NUMBER_PATTERN + r"(?![余多几来])"
-_CHINESE_DIGITS = set("零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖")
-
-
-def _estimate(numeral: str) -> bool:
-    """「两三件」「七八起」: two digits side by side are a range, not 23 or 78."""
-    if len(numeral) < 2 or not set(numeral) <= _CHINESE_DIGITS:
-        return False
-    return "两" in numeral or (len(numeral) == 2 and not set(numeral) & {"零", "〇"})
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ class ClaimFinder:
                 for match in pattern.finditer(sentence):
                     if self._excluded(sentence, match) or _other_period(sentence, match, year):
                         continue
-                    value = None if _estimate(match.group("num")) else parse_number(match.group("num"))
+                    value = None if is_estimate(match.group("num")) else parse_number(match.group("num"))
                     if value is not None:
                         found.append(value)
             if found:
@@ -125,7 +118,7 @@ def compile_text_claim(rule: Rule, layout: Layout) -> list[Check]:
             raise NotEvaluated(cells[0])
         actual = plain(sum(values))
         year = ctx.value("/year")
-        year = year if isinstance(year, int) and not isinstance(year, bool) else None
+        year = as_year(year)
         seen = set()
         for text_pointer in texts:
             text = ctx.text(text_pointer)

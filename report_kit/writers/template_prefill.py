@@ -15,6 +15,7 @@ from report_kit.catalogue import load_catalogue
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING, resolve
 from report_kit.workbook_map import TEMPLATE_VERSION, workbook_map
+from report_kit.years import is_year
 
 PREVIOUS_NOTE = "已按上年报告结转下年度数预填"
 
@@ -23,8 +24,11 @@ def total_hints(layout: Layout) -> dict[str, str]:
     """What each total cell must equal, from the catalogue's sum identities.
 
     A rule qualifies when it says ``cell == sum(collection)`` unconditionally; the hint names
-    the summed rows or columns with their official short labels.
+    the summed rows or columns with their official short labels. The concrete cells come from
+    :func:`report_kit.rules.linear.expand`, the validator's own expansion.
     """
+    from report_kit.rules.linear import expand
+
     hints: dict[str, list[str]] = {}
     for rule in load_catalogue(layout.format).of_kind("linear"):
         raw = rule.raw
@@ -34,15 +38,9 @@ def total_hints(layout: Layout) -> dict[str, str]:
         if len(right) != 1 or "sum" not in right[0]:
             continue
         spec = right[0]
-        names = list(raw.get("for_each", {}))
-        collections = [layout.collections[raw["for_each"][n]] for n in names]
-        for values in _product(collections):
-            binding = dict(zip(names, values))
-            target = _substitute(left[0]["cell"], binding)
-            cells = [
-                layout.cells[_substitute(spec["cell"], {**binding, spec["as"]: item})]
-                for item in layout.collections[spec["sum"]]
-            ]
+        for instance in expand(rule, layout):
+            target = instance.relation.left[0].pointer
+            cells = [layout.cells[term.pointer] for term in instance.relation.right]
             same_row = len({c.row.path for c in cells}) == 1
             if same_row:
                 where = "本组" if cells[0].table == "T4" else "本行"
@@ -56,22 +54,6 @@ def total_hints(layout: Layout) -> dict[str, str]:
                 text = f"应等于{where}{spec.get('label') or parts[0] + '至' + parts[-1] + '之和'}"
             hints.setdefault(target, []).append(text)
     return {pointer: "；".join(texts) + "。" for pointer, texts in hints.items()}
-
-
-def _product(collections: list[list[str]]):
-    if not collections:
-        yield ()
-        return
-    first, *rest = collections
-    for value in first:
-        for tail in _product(rest):
-            yield (value, *tail)
-
-
-def _substitute(template: str, binding: dict[str, str]) -> str:
-    for name, value in binding.items():
-        template = template.replace("{" + name + "}", value)
-    return template
 
 
 def template_values(
@@ -128,7 +110,7 @@ def _from_previous(previous: dict, layout: Layout, values: dict, notes: dict[str
         if isinstance(value, str) and value:
             values[pointer] = value
     last_year = resolve(previous, "/year")
-    if isinstance(last_year, int) and not isinstance(last_year, bool):
+    if is_year(last_year):
         values["/year"] = last_year + 1
     table = layout.tables["T3"]
     inflow = next(row for row in table.rows if "inflow" in row.tags and row.key == "carried_over")

@@ -68,6 +68,7 @@ from report_kit.writers.xlsx_styles import (
     put_text,
     style_range,
 )
+from report_kit.years import is_year
 
 AUTHOR = "report_kit"
 
@@ -271,7 +272,7 @@ def _own_deadline(layout: Layout, values: dict) -> list[str]:
     from report_kit.rules.document import deadline_for
 
     kind, scope, year = values.get("/unit/kind"), values.get("/scope"), values.get("/year")
-    if not (isinstance(kind, str) and isinstance(scope, str) and isinstance(year, int)):
+    if not (isinstance(kind, str) and isinstance(scope, str) and is_year(year)):
         return []
     rule = load_catalogue(layout.format)["D.late"]
     deadline, entry = deadline_for(rule, scope, kind, year)

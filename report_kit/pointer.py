@@ -1,0 +1,78 @@
+"""JSON pointers (RFC 6901) over the canonical submission: one implementation for every module.
+
+Every place in report_kit names a value by its pointer (``/applications/received/total``):
+findings, the layout, the workbook map, the schema. Walking, writing and escaping them was
+written seven times; these functions are the one copy. Reading never raises: a missing key
+or a non-object on the way is :data:`MISSING` (falsy, distinct from a JSON ``null``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING = _Missing()
+
+
+def escape(token: Any) -> str:
+    """One reference token: ``~`` → ``~0``, ``/`` → ``~1``."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join(tokens: Iterable[Any]) -> str:
+    """The pointer of a path of keys (``["unit", "name"]`` → ``/unit/name``)."""
+    return "".join("/" + escape(token) for token in tokens)
+
+
+def parts(pointer: str) -> list[str]:
+    """The unescaped keys of ``pointer``; ``""`` and ``"/"`` are the whole document."""
+    stripped = pointer.strip("/")
+    if not stripped:
+        return []
+    tokens = stripped.split("/")
+    if "~" in stripped:
+        tokens = [token.replace("~1", "/").replace("~0", "~") for token in tokens]
+    return tokens
+
+
+def resolve(document: Any, pointer: str) -> Any:
+    """Value at ``pointer``, or :data:`MISSING`; never raises."""
+    node = document
+    for part in parts(pointer):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return MISSING
+    return node
+
+
+def get(document: Any, pointer: str, default: Any = None) -> Any:
+    """Value at ``pointer``, or ``default`` when it is missing."""
+    value = resolve(document, pointer)
+    return default if value is MISSING else value
+
+
+def assign(document: dict, pointer: str, value: Any) -> None:
+    """Set the value at ``pointer``, creating the objects on the way."""
+    *parents, last = parts(pointer)
+    node = document
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+def nest(flat: Mapping[str, Any]) -> dict:
+    """``{pointer: value}`` → the nested document, in the order of ``flat``."""
+    document: dict = {}
+    for pointer, value in flat.items():
+        assign(document, pointer, value)
+    return document
