@@ -212,10 +212,9 @@ def test_expand_binds_every_instance_to_concrete_cells():
     from report_kit.rules.linear import expand
 
     layout = load_layout()
-    instances = expand(load_catalogue()["T3.balance"], layout)
-    assert len(instances) == len(layout.collections["T3.columns"])
-    for instance in instances:
-        pointers = instance.relation.pointers
+    relations = expand(load_catalogue()["T3.balance"], layout)
+    assert len(relations) == len(layout.collections["T3.columns"])
+    for relation in relations:
+        pointers = relation.pointers
         assert all(pointer in layout.cells for pointer in pointers)
         assert len({layout.cells[p].column.key for p in pointers}) == 1  # one column per instance
-        assert instance.unconditional and instance.locate[0] in pointers

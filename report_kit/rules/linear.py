@@ -175,51 +175,13 @@ def _condition(spec: dict | None, binding: dict[str, str], layout: Layout):
     raise ValueError(f"unknown condition {spec}")
 
 
-@dataclass(frozen=True)
-class Expanded:
-    """One instance of a linear rule bound to concrete cells (e.g. ``T3.balance`` × 自然人).
-
-    ``binding`` maps the rule's ``for_each`` names to collection items; ``relation`` holds
-    the concrete terms, sums already spread over their cells; ``condition`` is the compiled
-    ``when`` relation when it is linear (None for no condition or a metadata match); and
-    ``locate`` the pointers a finding is shown at.
-    """
-
-    rule: Rule
-    binding: dict[str, str]
-    relation: Relation
-    condition: Relation | None
-    locate: tuple[str, ...]
-
-    @property
-    def unconditional(self) -> bool:
-        return "when" not in self.rule.raw
-
-
-def expand(rule: Rule, layout: Layout) -> list[Expanded]:
-    """Every concrete instance of a ``linear`` rule over ``layout``'s collections.
-
-    The one place where pointer templates are substituted and sums spread: the validator
-    compiles checks from it, and anything else that needs the identities (the template's
-    total hints, repairs, imports) reads them here instead of re-parsing the catalogue.
-    """
-    spec = rule.raw
-    instances = []
-    for binding in _bindings(spec.get("for_each"), layout):
-        relation = _relation(spec, binding, layout)
-        when = spec.get("when") or {}
-        condition = _relation(when["linear"], binding, layout) if "linear" in when else None
-        locate = tuple(_substitute(p, binding) for p in spec.get("locate", relation.pointers[:1]))
-        instances.append(Expanded(rule, binding, relation, condition, locate))
-    return instances
-
-
 def compile_rule(rule: Rule, layout: Layout) -> list[Check]:
     spec = rule.raw
     checks = []
-    for instance in expand(rule, layout):
-        binding, relation, locate = instance.binding, instance.relation, instance.locate
+    for binding in _bindings(spec.get("for_each"), layout):
+        relation = _relation(spec, binding, layout)
         when_pointers, when = _condition(spec.get("when"), binding, layout)
+        locate = tuple(_substitute(p, binding) for p in spec.get("locate", relation.pointers[:1]))
         anchor = layout.cells.get(locate[0]) if locate else None
         static_values = {
             "col_label": anchor.column.label if anchor else "",

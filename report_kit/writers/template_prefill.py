@@ -38,9 +38,9 @@ def total_hints(layout: Layout) -> dict[str, str]:
         if len(right) != 1 or "sum" not in right[0]:
             continue
         spec = right[0]
-        for instance in expand(rule, layout):
-            target = instance.relation.left[0].pointer
-            cells = [layout.cells[term.pointer] for term in instance.relation.right]
+        for relation in expand(rule, layout):
+            target = relation.left[0].pointer
+            cells = [layout.cells[term.pointer] for term in relation.right]
             same_row = len({c.row.path for c in cells}) == 1
             if same_row:
                 where = "本组" if cells[0].table == "T4" else "本行"
