@@ -46,6 +46,7 @@ from report_kit.workbook_map import (
     column_letter,
     workbook_map,
 )
+from report_kit.writers.sheet_print import PORTRAIT_UNITS, break_pages, setup_print, text_height
 from report_kit.writers.template_prefill import PREVIOUS_NOTE, template_values
 from report_kit.writers.xlsx_styles import (
     BOLD,
@@ -62,8 +63,6 @@ from report_kit.writers.xlsx_styles import (
     TOP_LEFT,
     UNLOCKED,
     VERTICAL,
-    display_units,
-    fit_height,
     merge,
     put_text,
     style_range,
@@ -73,8 +72,10 @@ from report_kit.years import is_year
 AUTHOR = "report_kit"
 
 DATA_COLUMN_WIDTH = 10
-GUIDE_WIDTH = 90
+ROW_HEIGHT = 20
+GUIDE_WIDTH = PORTRAIT_UNITS  # wrapped text only: must fit A4 at 100 % (sheet_print)
 TEXT_ROW_HEIGHT = 150
+TEXT_WIDTHS = {"A": 14, "B": PORTRAIT_UNITS - 22, "C": 8}  # A4 portrait at 100 %: 11-point print
 
 META_HINTS = {
     "/unit/name": "填写与公章一致的单位全称。",
@@ -107,15 +108,6 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.formatRows = False
     ws.protection.selectLockedCells = False
     ws.protection.selectUnlockedCells = False
-
-
-def _page(ws: Worksheet, landscape: bool = False) -> None:
-    """A4, one page wide: units print the template to have it signed off."""
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _count_validation() -> DataValidation:
@@ -262,8 +254,8 @@ def _guide(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> Non
         cell = put_text(ws, row, 1, text)
         cell.font = font
         cell.alignment = LEFT
-        ws.row_dimensions[row].height = fit_height(text, GUIDE_WIDTH, 16)
-    _page(ws)
+        ws.row_dimensions[row].height = text_height(text, GUIDE_WIDTH, font.size)
+    setup_print(ws, centred=False)
     _protect(ws)
 
 
@@ -362,7 +354,7 @@ def _meta(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
         note = put_text(ws, slot.row, 3, hint)
         note.font, note.alignment = HINT_FONT, LEFT
         ws.row_dimensions[slot.row].height = 22
-    _page(ws, landscape=True)
+    setup_print(ws, landscape=True)
     _protect(ws)
 
 
@@ -388,7 +380,8 @@ def _table(
         hint += "浅绿色单元格已按上年报告预填，请核对。"
     _title(ws, grid.title, grid.width, hint)
     slots = {slot.pointer: slot for slot in wmap.slots_of(sheet)}
-    heights: dict[int, float] = {}
+    heights: dict[int, float] = {1: ws.row_dimensions[1].height, 2: ws.row_dimensions[2].height}
+    groups: list[tuple[int, int]] = []  # rows of a labelled group (（三）不予公开 …): one page
     for cell in grid.cells:
         row, col = GRID_TOP + cell.row, GRID_LEFT + cell.col
         if cell.kind == "data":
@@ -412,7 +405,7 @@ def _table(
                     target.fill = PREFILLED_FILL
         else:
             fill = HEADER_FILL if cell.kind in ("header", "note", "block") else LABEL_FILL
-            align = LEFT if cell.kind in ("label", "block") else CENTER
+            align = LEFT if cell.kind == "label" else CENTER  # block bands are centred, as printed
             if cell.kind == "label" and cell.rowspan > 3 and cell.col == 0 and label_columns > 1:
                 align = VERTICAL
             style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER, fill=fill)
@@ -422,10 +415,12 @@ def _table(
                 target.alignment = align
             if cell.rowspan == 1 and cell.text:
                 width = sum(widths[cell.col : cell.col + cell.colspan])
-                heights[row] = max(heights.get(row, 20), fit_height(cell.text, width))
+                heights[row] = max(heights.get(row, ROW_HEIGHT), text_height(cell.text, width))
+            elif cell.kind == "label" and cell.rowspan > 1 and cell.col > 0:
+                groups.append((row, row + cell.rowspan - 1))
         merge(ws, row, col, cell.rowspan, cell.colspan)
-    for row, height in heights.items():
-        ws.row_dimensions[row].height = height
+    for row in range(GRID_TOP, GRID_TOP + grid.height):
+        ws.row_dimensions[row].height = heights.setdefault(row, ROW_HEIGHT)
     _number_validations(ws, list(slots.values()))
     bottom = GRID_TOP + grid.height + 1
     titles = identity_titles(layout, table_id)
@@ -433,9 +428,22 @@ def _table(
         put_text(ws, bottom, 1, "report-kit check 会逐项核对：").font = HINT_FONT
         for offset, text in enumerate(titles, start=1):
             put_text(ws, bottom + offset, 1, f"· {text}").font = HINT_FONT
-    if grid.header_rows:
+        groups.append((bottom, bottom + len(titles)))
+    last_row = GRID_TOP + grid.height - 1
+    groups.append((last_row - 1, last_row))  # the last row never alone on a page
+    header = (GRID_TOP, GRID_TOP + grid.header_rows - 1) if grid.header_rows else None
+    if header:
         ws.freeze_panes = ws.cell(GRID_TOP + grid.header_rows, GRID_LEFT + label_columns)
-    _page(ws, landscape=True)
+    setup_print(ws, landscape=True, header_rows=header)
+    break_pages(
+        ws,
+        heights,
+        total_width=sum(widths),
+        landscape=True,
+        last=bottom + len(titles),
+        keep_together=groups,
+        repeated=header,
+    )
     _protect(ws)
 
 
@@ -450,7 +458,7 @@ def _column_widths(grid, label_columns: int) -> list[float]:
 
 def _text(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None:
     ws = wb.create_sheet(TEXT_SHEET)
-    for letter, width in {"A": 26, "B": 90, "C": 8}.items():
+    for letter, width in TEXT_WIDTHS.items():
         ws.column_dimensions[letter].width = width
     _title(
         ws,
@@ -480,8 +488,13 @@ def _text(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
                 put_text(ws, slot.row, slot.col, value)
             elif value is not MISSING and value is not None:
                 put_text(ws, slot.row, slot.col, str(value))
-            text_len = display_units(value) if isinstance(value, str) else 0
-            ws.row_dimensions[slot.row].height = min(409, max(TEXT_ROW_HEIGHT, text_len / 95 * 16 + 20))
+            # the input cell spans to the section bars' right edge (the fee rows' unit column)
+            style_range(ws, slot.row, slot.col, 1, 2, border=BORDER)
+            merge(ws, slot.row, slot.col, 1, 2)
+            text = value if isinstance(value, str) else ""
+            fits = text_height(text, TEXT_WIDTHS["B"] + TEXT_WIDTHS["C"], NORMAL.size)
+            label_fits = text_height(fixed.text, TEXT_WIDTHS["A"], NORMAL.size)
+            ws.row_dimensions[slot.row].height = min(409, max(TEXT_ROW_HEIGHT, fits, label_fits))
         else:
             cell.alignment = Alignment(horizontal="left", vertical="center")
             number = _number_value(value)
@@ -493,7 +506,7 @@ def _text(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None
             unit.border, unit.fill, unit.alignment = BORDER, LABEL_FILL, CENTER
             ws.row_dimensions[slot.row].height = 22
     _number_validations(ws, list(slot_rows.values()))
-    _page(ws)
+    setup_print(ws)
     _protect(ws)
 
 

@@ -2,12 +2,11 @@
 
 The fill-in template (:mod:`report_kit.writers.template_xlsx`) and the batch review workbook
 (:mod:`report_kit.batch.outputs_xlsx`) look alike because they take their borders, fills and
-fonts from here; a change of house style is one edit.
+fonts from here; a change of house style is one edit. How a sheet prints (page, row heights
+for wrapped text, page breaks) is :mod:`report_kit.writers.sheet_print`.
 """
 
 from __future__ import annotations
-
-import math
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -31,16 +30,6 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 VERTICAL = Alignment(horizontal="center", vertical="center", text_rotation=255, wrap_text=True)
 UNLOCKED = Protection(locked=False)
-
-
-def display_units(text: str) -> int:
-    """Rough width of text in Excel column units: CJK characters take two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def fit_height(text: str, width: float, line: float = 15.0) -> float:
-    lines = sum(max(1, math.ceil(display_units(part) / max(width - 1, 1))) for part in text.split("\n"))
-    return max(1, lines) * line + 4
 
 
 def clean_text(value: str) -> str:
