@@ -19,6 +19,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
@@ -31,15 +34,30 @@ from report_kit.batch.tables import (
     has_year_over_year,
     summary_rows,
     unit_kind_label,
+    unit_or_guess,
 )
+from report_kit.catalogue import load_catalogue
 from report_kit.grid import table_grid
 from report_kit.layout import load_layout
 from report_kit.writers.safe_cells import neutralise
+from report_kit.writers.sheet_print import (
+    break_pages,
+    row_height,
+    setup_print,
+    text_height,
+    wants_landscape,
+)
 from report_kit.writers.xlsx_styles import BORDER, CENTER, GREEN_FILL, HEADER_FILL, ORANGE_FILL, RED_FILL
 
 HEADER_FONT = Font(bold=True)
+LIST_SIZE = 9  # points of the list sheets' rows: a findings list of a county fits a few pages
+LIST_FONT = Font(size=LIST_SIZE)
 STATUS_FILLS = {STATUS_PASSED: GREEN_FILL, STATUS_ERRORS: ORANGE_FILL, STATUS_UNREADABLE: RED_FILL}
 WRAP = Alignment(wrap_text=True, vertical="center")
+TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+ONE_LINE = Alignment(vertical="top", shrink_to_fit=True)  # a rule id is never broken mid-word
+ONE_LINE_KEYS = {"rule"}
+TOP = Alignment(vertical="top")
 TOP_RULES = 15
 
 SUMMARY_COLUMNS = [
@@ -68,16 +86,18 @@ YEAR_OVER_YEAR_COLUMNS = [  # only when the batch ran with --previous/--archive
     ("变化较大", "change_flag", 9),
 ]
 FINDING_COLUMNS = [
-    ("单位名称", "unit", 28),
+    ("单位名称", "unit", 12),
+    ("规则", "rule", 17),
+    ("级别", "severity_label", 5),
+    ("位置", "place", 11),
+    ("项目名称", "label", 18),
+    ("问题", "message", 56),
+    ("修改建议", "suggestion", 40),
+    # for filters and scripts, right of the print area: a meeting's print needs neither
     ("文件", "file", 28),
-    ("规则", "rule", 18),
-    ("级别", "severity_label", 6),
-    ("位置", "address", 12),
     ("数据项", "pointer", 30),
-    ("项目名称", "label", 30),
-    ("问题", "message", 60),
-    ("修改建议", "suggestion", 50),
 ]
+UNPRINTED = 2  # the last columns of FINDING_COLUMNS
 ROSTER_COLUMNS = [
     ("单位名称", "unit", 30),
     ("统一社会信用代码", "code", 20),
@@ -98,6 +118,7 @@ def _header(ws, columns: list[tuple[str, str, int]]) -> None:
     for col, (_, _, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = row_height((title, width) for title, _, width in columns)
     ws.append(
         [
             _styled(ws, title, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
@@ -125,21 +146,68 @@ def _display(key: str, value: Any) -> Any:
     return value
 
 
-def _rows(ws, columns, rows: list[dict], status_key: str | None = None) -> None:
-    """A header and one line per row; write-only, so 10,000 files cost seconds, not minutes."""
+def _rows(
+    ws,
+    columns,
+    rows: list[dict],
+    status_key: str | None = None,
+    group_key: str | None = None,
+    unprinted: int = 0,
+) -> None:
+    """A header and one line per row; write-only, so 10,000 files cost seconds, not minutes.
+
+    Prints one page wide with the header on every page; text wraps and each row gets the
+    height its longest text needs; with ``group_key`` (the file), a page never starts inside
+    one file's rows when they fit on a page.
+    """
+    printed = columns[: len(columns) - unprinted]
+    total = sum(width for _, _, width in printed)
+    landscape = wants_landscape(total)
+    setup_print(ws, landscape=landscape, header_rows=(1, 1))
+    if len(printed) < len(columns):
+        ws.print_area = f"A1:{get_column_letter(len(printed))}{len(rows) + 1}"
     _header(ws, columns)
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-    for row in rows:
+    heights: dict[int, float] = {1: ws.row_dimensions[1].height}
+    groups: list[tuple[int, int]] = []
+    plan: list[list[Any]] = []
+    keys = [key for _, key, _ in columns]
+    for number, row in enumerate(rows, start=2):
         values = [
             "" if key == "late" and not row.get("published_on") else neutralise(_display(key, row.get(key)))
             for _, key, _ in columns
         ]
+        if "unit" in keys and "file" in row:
+            values[keys.index("unit")] = neutralise(unit_or_guess(row))
+        shown = [
+            (value, width) for value, (_, key, width) in zip(values, printed) if key not in ONE_LINE_KEYS
+        ]
+        heights[number] = ws.row_dimensions[number].height = row_height(shown, LIST_SIZE)
+        if group_key is not None:
+            if groups and rows[number - 3].get(group_key) == row.get(group_key):
+                groups[-1] = (groups[-1][0], number)
+            else:
+                groups.append((number, number))
+        plan.append(values)
+    break_pages(ws, heights, total_width=total, landscape=landscape, groups=groups, repeated=(1, 1))
+    alignments = [ONE_LINE if key in ONE_LINE_KEYS else TOP_WRAP for _, key, _ in columns]
+    for row, values in zip(rows, plan):
+        cells = [
+            _styled(ws, value, alignment=alignment, font=LIST_FONT) if value not in (None, "") else value
+            for value, alignment in zip(values, alignments)
+        ]
         if status_key is not None:
             at = next(i for i, (_, key, _) in enumerate(columns) if key == status_key)
             if row.get(status_key) in STATUS_FILLS:
-                values[at] = _styled(ws, row[status_key], fill=STATUS_FILLS[row[status_key]])
-        ws.append(values)
+                cells[at] = _styled(
+                    ws,
+                    row[status_key],
+                    fill=STATUS_FILLS[row[status_key]],
+                    alignment=TOP_WRAP,
+                    font=LIST_FONT,
+                )
+        ws.append(cells)
 
 
 class _Canvas:
@@ -162,29 +230,39 @@ class _Canvas:
 
 
 CELL_LIMIT = 32767  # characters Excel holds in one cell
-COLUMN_WIDTH = 12  # of every column of the 汇总数据 tables
-LINE_HEIGHT = 15  # points per line of 11-point text
+COLUMN_WIDTH = 9  # of every column of the 汇总数据 tables: 表四's fifteen fit A4 portrait at ~75 %
+CHART_COLUMNS = 8  # columns a chart covers (≈ 13 cm); its table starts right of it
+CHART_LABEL_SPAN = 4  # columns a chart table's label spans (36 units)
+CHART_CM = 12.5
+EXTRA_SPAN = 2  # columns of a chart table's extra column (the rule id)
+CM = 28.35  # points per centimetre
 
 
 def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
+    """The region's 表二/表三/表四 as printed, then the charts in rows of their own below them
+    (a chart beside 表三 would stretch its rows), each chart with the small table it plots.
+    Prints portrait, one page wide, with pages broken between tables and between charts."""
     ws = wb.create_sheet("汇总数据")
     canvas = _Canvas(ws)
     year = f"{result.year}年度" if result.year is not None else ""
     title = f"本行政区域{year}汇总数据（{result.aggregate_count}份审核通过的报告合计）"
     canvas.put(1, 1, title, font=Font(bold=True, size=14))
     flat = _flatten(result.aggregate)
+    heights: dict[int, float] = {1: 24.0}
+    keep: list[tuple[int, int]] = []
+    grids = [table_grid(table_id) for table_id in AGGREGATE_TABLES]
+    width = max(grid.width for grid in grids)
     row = 3
-    width = 0
-    heights: dict[int, int] = {}  # row → lines of text it must show
-    for table_id in AGGREGATE_TABLES:
-        grid = table_grid(table_id)
-        width = max(width, grid.width)
+    for grid in grids:
+        starts = _column_starts(grid, width)
         canvas.put(row, 1, grid.title, font=Font(bold=True, size=12))
-        row += 1
+        heights[row] = 20.0
+        top = row + 1
         for cell in grid.cells:
-            r, c = row + cell.row, 1 + cell.col
+            r, c = top + cell.row, starts[cell.col]
+            span = starts[cell.col + cell.colspan] - c
             for rr in range(r, r + cell.rowspan):
-                for cc in range(c, c + cell.colspan):
+                for cc in range(c, c + span):
                     canvas.put(rr, cc, None, border=BORDER)
             if cell.kind == "data":
                 canvas.put(r, c, flat.get(cell.pointer), border=BORDER, alignment=CENTER)
@@ -194,26 +272,55 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
                 canvas.put(r, c, cell.text, border=BORDER, alignment=WRAP)
             if cell.kind != "data" and cell.text:
                 # merged and wrapped labels are never auto-fitted (Excel, LibreOffice): give
-                # their rows the height the text needs, ~2 width units per CJK character
-                lines = math.ceil(len(cell.text) * 2 / (COLUMN_WIDTH * cell.colspan - 1))
-                per_row = math.ceil(lines / cell.rowspan)
+                # their rows the height the text needs, spread over the rows it spans
+                per_row = text_height(cell.text, COLUMN_WIDTH * span) / cell.rowspan
                 for rr in range(r, r + cell.rowspan):
-                    heights[rr] = max(heights.get(rr, 1), per_row)
-            if cell.rowspan > 1 or cell.colspan > 1:
+                    heights[rr] = max(heights.get(rr, ROW), per_row)
+            if cell.kind == "label" and cell.rowspan > 1 and cell.col > 0:
+                keep.append((r, r + cell.rowspan - 1))  # 表三's （三）不予公开 … on one page
+            if cell.rowspan > 1 or span > 1:
                 ws.merged_cells.add(
-                    CellRange(
-                        min_col=c, min_row=r, max_col=c + cell.colspan - 1, max_row=r + cell.rowspan - 1
-                    )
+                    CellRange(min_col=c, min_row=r, max_col=c + span - 1, max_row=r + cell.rowspan - 1)
                 )
-        row += grid.height + 2
+        bottom = top + grid.height - 1
+        for rr in range(top, bottom + 1):
+            heights.setdefault(rr, ROW)
+        keep += [(row, bottom), (row, top + grid.header_rows), (bottom - 1, bottom)]
+        row = bottom + 2
     for col in range(1, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = COLUMN_WIDTH
-    for r, lines in heights.items():
-        if lines > 1:
-            ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
-    ws.column_dimensions[get_column_letter(width + 2)].width = 24  # the charts' category labels
-    _charts(ws, canvas, result, flat, width + 2)
+    _charts(ws, canvas, result, flat, row, heights, keep)
+    for r, height in heights.items():
+        ws.row_dimensions[r].height = height
+    setup_print(ws)
+    break_pages(ws, heights, total_width=COLUMN_WIDTH * width, landscape=False, keep_together=keep)
     canvas.flush()
+
+
+def _column_starts(grid, width: int) -> list[int]:
+    """Sheet column (1-based) where each grid column starts, and where the table ends.
+
+    The tables share the sheet's columns, and the widest (表四) sets them; a narrower table is
+    spread over the same width so that all three line up: up to three more columns go to its
+    label columns, the last label column first (表三's 「1.申请人无正当理由…」 needs them most),
+    the rest evenly to its number columns (表二's 本年制发件数 …).
+    """
+    labels = min(c.col for c in grid.data_cells())
+    spans = [1] * grid.width
+    extra = width - grid.width
+    for index, share in zip(range(labels - 1, -1, -1), (2, 1)):
+        spans[index] += min(share, extra)
+        extra -= min(share, extra)
+    data = list(range(labels, grid.width))
+    for index in range(extra):
+        spans[data[index % len(data)]] += 1
+    starts = [1]
+    for span in spans:
+        starts.append(starts[-1] + span)
+    return starts
+
+
+ROW = 15.0  # points: the default row height
 
 
 def _flatten(document: dict, prefix: str = "") -> dict[str, Any]:
@@ -227,14 +334,51 @@ def _flatten(document: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _bar_chart(ws, canvas: _Canvas, top: int, col: int, headers, rows, title: str, height: float) -> int:
-    """A small two-column table at (top, col) and a native bar chart beside it; returns the
-    first free row below both (charts are ~2 rows per cm at the default row height)."""
-    canvas.put(top, col, headers[0], font=HEADER_FONT)
-    canvas.put(top, col + 1, headers[1], font=HEADER_FONT)
-    for i, (label, value) in enumerate(rows, start=top + 1):
-        canvas.put(i, col, label)
-        canvas.put(i, col + 1, value)
+def _axis_font(axis, size: int) -> None:
+    """Category labels at ``size`` points, so that every bar keeps its label."""
+    properties = CharacterProperties(sz=size * 100)
+    axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)])
+
+
+def _bar_chart(
+    ws,
+    canvas: _Canvas,
+    top: int,
+    headers: tuple[str, ...],
+    rows: list[tuple],
+    title: str,
+    size_cm: tuple[float, float],
+    heights: dict[int, float],
+) -> int:
+    """A native bar chart at column A of row ``top``, in rows of its own, and right of it the
+    table it plots (label, value, any extra columns); returns the first row below both."""
+    first = CHART_COLUMNS + 1
+    value_col = first + CHART_LABEL_SPAN
+    canvas.put(top, first, headers[0], font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
+    ws.merged_cells.add(CellRange(min_col=first, min_row=top, max_col=value_col - 1, max_row=top))
+    for offset, text in enumerate(headers[1:]):
+        at = value_col + (1 + (offset - 1) * EXTRA_SPAN if offset else 0)
+        canvas.put(top, at, text, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
+        if offset:
+            canvas.put(top, at + 1, None, border=BORDER, fill=HEADER_FILL)
+            ws.merged_cells.add(CellRange(min_col=at, min_row=top, max_col=at + EXTRA_SPAN - 1, max_row=top))
+    heights[top] = ROW
+    for r, (label, value, *extra) in enumerate(rows, start=top + 1):
+        canvas.put(r, first, label, alignment=WRAP, border=BORDER)
+        for c in range(first + 1, value_col):
+            canvas.put(r, c, None, border=BORDER)
+        ws.merged_cells.add(CellRange(min_col=first, min_row=r, max_col=value_col - 1, max_row=r))
+        canvas.put(r, value_col, value, border=BORDER, alignment=TOP)
+        for offset, item in enumerate(extra):
+            at = value_col + 1 + offset * EXTRA_SPAN
+            canvas.put(r, at, item, border=BORDER, alignment=ONE_LINE)
+            canvas.put(r, at + 1, None, border=BORDER)
+            ws.merged_cells.add(CellRange(min_col=at, min_row=r, max_col=at + EXTRA_SPAN - 1, max_row=r))
+        heights[r] = text_height(str(label), COLUMN_WIDTH * CHART_LABEL_SPAN)
+    end = top + len(rows)
+    chart_rows = math.ceil(size_cm[1] * CM / ROW) + 1 if rows else 0
+    for r in range(end + 1, top + chart_rows):
+        heights[r] = ROW
     if rows:
         chart = BarChart()
         chart.type = "bar"
@@ -246,12 +390,22 @@ def _bar_chart(ws, canvas: _Canvas, top: int, col: int, headers, rows, title: st
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.x_axis.scaling.orientation = "maxMin"
-        end = top + len(rows)
-        chart.add_data(Reference(ws, min_col=col + 1, min_row=top, max_row=end), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=col, min_row=top + 1, max_row=end))
-        chart.height, chart.width = height, 16
-        ws.add_chart(chart, f"{get_column_letter(col + 3)}{top}")
-    return top + max(len(rows) + 1, int(height * 2) + 1) + 2
+        chart.x_axis.tickLblSkip = 1  # every bar labelled, however many
+        _axis_font(chart.x_axis, 8)
+        chart.dataLabels = DataLabelList(
+            showVal=True, showCatName=False, showSerName=False, showLegendKey=False
+        )
+        chart.width, chart.height = size_cm
+        chart.add_data(Reference(ws, min_col=value_col, min_row=top, max_row=end), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=first, min_row=top + 1, max_row=end))
+        ws.add_chart(chart, f"A{top}")
+    # the chart's height in rows, where the table beside it is shorter
+    bottom = top
+    reach = 0.0
+    while reach < size_cm[1] * CM and rows or bottom <= end:
+        reach += heights.setdefault(bottom, ROW)
+        bottom += 1
+    return bottom + 1
 
 
 def status_counts(result: BatchResult) -> list[tuple[str, int]]:
@@ -267,22 +421,42 @@ def status_counts(result: BatchResult) -> list[tuple[str, int]]:
     return rows
 
 
-def _charts(ws, canvas: _Canvas, result: BatchResult, flat: dict[str, Any], col: int) -> None:
-    """Native bar charts, each beside the small table it plots: the review's outcomes, the rules
-    broken most often, and the region's 表三 outcomes."""
-    row = _bar_chart(ws, canvas, 3, col, ("审核结果", "份数"), status_counts(result), "本批次审核结果", 7.5)
-    top = result.rule_counts()[:TOP_RULES]
-    row = _bar_chart(ws, canvas, row, col, ("规则", "问题数"), top, f"问题最多的规则（前{TOP_RULES}项）", 9)
-    _bar_chart(
-        ws,
-        canvas,
-        row,
-        col,
-        ("办理结果", "件数"),
-        outcome_totals(flat),
-        "本行政区域申请办理结果（表三）",
-        12,
-    )
+def rule_rows(result: BatchResult) -> list[tuple[str, int, str]]:
+    """The most frequent rules as (title, count, rule id): bars are labelled by what the rule
+    checks, the id stays in the table for looking it up in 问题清单."""
+    rules = load_catalogue().rules
+    return [
+        (rules[rule].title if rule in rules else rule, count, rule)
+        for rule, count in result.rule_counts()[:TOP_RULES]
+    ]
+
+
+def _charts(
+    ws,
+    canvas: _Canvas,
+    result: BatchResult,
+    flat: dict[str, Any],
+    row: int,
+    heights: dict[int, float],
+    keep: list[tuple[int, int]],
+) -> None:
+    """Native bar charts below the tables: the review's outcomes, the rules broken most often,
+    and the region's 表三 outcomes; each chart and its table stay on one page."""
+    top_rules = rule_rows(result)
+    charts = [
+        (("审核结果", "份数"), status_counts(result), "本批次审核结果", (CHART_CM, 5)),
+        (
+            ("规则名称", "问题数", "规则"),
+            top_rules,
+            f"问题最多的规则（前{TOP_RULES}项）",
+            (CHART_CM, max(5.0, 1.5 + 0.9 * len(top_rules))),
+        ),
+        (("办理结果", "件数"), outcome_totals(flat), "本行政区域申请办理结果（表三）", (CHART_CM, 6.5)),
+    ]
+    for headers, rows, title, size in charts:
+        end = _bar_chart(ws, canvas, row, headers, rows, title, size, heights)
+        keep.append((row, end - 1))
+        row = end
 
 
 def outcome_totals(flat: dict[str, Any]) -> list[tuple[str, int]]:
@@ -308,9 +482,16 @@ def build_review_workbook(result: BatchResult) -> Workbook:
     wb = Workbook(write_only=True)
     summary_columns = SUMMARY_COLUMNS + (YEAR_OVER_YEAR_COLUMNS if has_year_over_year(result) else [])
     _rows(wb.create_sheet("汇总"), summary_columns, summary_rows(result), status_key="status")
-    _rows(wb.create_sheet("问题清单"), FINDING_COLUMNS, finding_rows(result))
+    _rows(
+        wb.create_sheet("问题清单"),
+        FINDING_COLUMNS,
+        finding_rows(result),
+        group_key="file",
+        unprinted=UNPRINTED,
+    )
     roster = wb.create_sheet("名单核对")
     if result.roster is None:
+        setup_print(roster)
         roster.append(["未提供报送名单（--roster），未进行名单核对。"])
     else:
         _rows(roster, ROSTER_COLUMNS, result.roster, status_key=None)

@@ -6,11 +6,15 @@ can never disagree about a status, a count or an address.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from pathlib import PurePosixPath
 from typing import Any
 
 from report_kit.batch.run import BatchResult
 from report_kit.layout import load_layout
 from report_kit.settings import SEVERITY_LABELS
+from report_kit.workbook_map import workbook_map
 
 SOURCE_KIND_LABELS = {"xlsx": "Excel工作簿", "json": "JSON", "yaml": "YAML"}
 # the kind of a file the reader gave up on before telling (a bomb, a crash), from its name
@@ -33,6 +37,54 @@ def shown_unit(entry: dict) -> str:
     """The unit a file is from: its own name, or for an unreadable file the roster unit its
     file name names (``roster.RosterIndex.match_file_name``)."""
     return entry["unit"] or entry.get("roster_name", "")
+
+
+def unit_or_guess(row: dict) -> str:
+    """A row's unit for people to read: when the file was unreadable and matched no roster
+    unit, the name its file name suggests, marked as such (the office must know whom to ask
+    for a readable file). Data outputs (审核结果.json) keep the unit empty."""
+    if row.get("unit") or not row.get("file"):
+        return row.get("unit") or ""
+    guess = unit_from_file_name(row["file"])
+    return f"{guess}{FROM_FILE_NAME}" if guess else ""
+
+
+FROM_FILE_NAME = "（据文件名）"
+# what file names carry besides the unit: serial numbers, the year, the document's own title
+_NOT_A_NAME = re.compile(
+    r"(?:19|20)\d{2}\s*年?度?|政府信息公开(?:工作)?(?:年度)?报告|年度报告|年报|填报模板|填报表?|模板"
+    r"|报告|终稿|定稿|修改稿|最终版|副本|[（(][^）)]*[）)]|\d+"
+)
+
+
+def unit_from_file_name(file: str) -> str:
+    """「00004-沙雅县财政局-2024年度报告.xlsx」 → 「沙雅县财政局」; "" when nothing name-like is left."""
+    stem = PurePosixPath(file.replace("\\", "/")).name.rsplit(".", 1)[0]
+    parts = [p for p in re.split(r"[\s_\-—－.·、，,]+", _NOT_A_NAME.sub(" ", stem)) if p]
+    name = max(parts, key=len, default="")
+    return name if sum(1 for ch in name if ord(ch) > 0x2E80) >= 2 else ""
+
+
+@cache
+def _sources() -> dict[str, tuple[str, str]]:
+    wmap = workbook_map()
+    return wmap.source_map() if wmap is not None else {}
+
+
+def place(location: dict) -> str:
+    """Where to look, in the clerk's terms: 「表三!J31」 for a workbook, the sheet the template
+    holds a JSON/YAML value on (「表三」, 「文字部分」), or for a file-level finding its own
+    place (「第2行第15列」) — never a JSON pointer."""
+    sheet, cell, pointer = location.get("sheet"), location.get("cell"), location.get("pointer")
+    if sheet:
+        return f"{sheet}!{cell}" if cell else sheet
+    if pointer:
+        known = _sources().get(pointer)
+        if known:
+            return known[0]
+        layout_cell = load_layout().cells.get(pointer)
+        return load_layout().tables[layout_cell.table].name if layout_cell else ""
+    return location.get("label", "")
 
 
 def summary_rows(result: BatchResult) -> list[dict[str, Any]]:
@@ -97,6 +149,7 @@ def finding_rows(result: BatchResult) -> list[dict[str, Any]]:
         location = finding["locations"][0] if finding["locations"] else {}
         sheet, cell = location.get("sheet"), location.get("cell")
         address = f"{sheet}!{cell}" if sheet and cell else (sheet or "")
+        pointer = location.get("pointer", "")
         rows.append(
             {
                 "unit": shown_unit(entry) if entry is not None else finding.get("unit", ""),
@@ -105,8 +158,9 @@ def finding_rows(result: BatchResult) -> list[dict[str, Any]]:
                 "severity": finding["severity"],
                 "severity_label": SEVERITY_LABELS[finding["severity"]],
                 "address": address,
-                "pointer": location.get("pointer", ""),
-                "label": location.get("label", ""),
+                "place": place(location),
+                "pointer": pointer,
+                "label": location.get("label", "") if pointer else "",  # else it is the place
                 "message": finding["message"],
                 "suggestion": finding.get("suggestion", ""),
             }

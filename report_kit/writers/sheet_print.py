@@ -11,7 +11,7 @@ writer set, so they do not depend on an office suite's own pagination.
 Row heights are estimated, never auto-fitted: LibreOffice does not re-fit the rows of a file
 written by openpyxl, and Excel does not auto-fit merged cells, so a wrapped text with no height
 shows one line. :func:`text_height` gives the height a text needs in a column; it errs on the
-tall side (a CJK character counted as Excel's 2.1 width units; LibreOffice's is 1.6–2).
+tall side (a CJK character counted as Excel's 2.1 width units; LibreOffice's is 1.6–2.0).
 
 Width units: Excel's column width of ``w`` is ``7w + 5`` pixels (5.25 pt per unit at 96 dpi);
 LibreOffice maps a unit to its default font's digit: 7 pt where Calibri falls back to DejaVu
@@ -30,6 +30,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
 A4_MM = (210.0, 297.0)
+PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
 POINTS_PER_MM = 72 / 25.4
 MARGINS_IN = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
 EXCEL_POINTS_PER_UNIT = 5.25
@@ -41,6 +42,8 @@ PAGE_FOOTER = "第 &P 页，共 &N 页"
 CJK_UNITS = 2.1  # width units one CJK character takes in an 11-point cell
 LINE_FACTOR = 1.45  # line pitch of the CJK fallback fonts (Noto CJK: 1.448 em)
 SAFETY = 0.96  # share of a page filled, for rounding in either suite
+SHORT_GROUP = 1 / 3  # a list group up to this share of a page is never cut
+MAX_BREAKS = 1000  # Excel keeps at most 1,026 manual page breaks per sheet
 
 
 def setup_print(
@@ -57,7 +60,7 @@ def setup_print(
     """
     setup = ws.page_setup
     setup.orientation = "landscape" if landscape else "portrait"
-    setup.paperSize = ws.PAPERSIZE_A4
+    setup.paperSize = PAPER_A4
     setup.fitToWidth = 1
     setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -70,19 +73,25 @@ def setup_print(
 
 
 def display_units(text: str) -> float:
-    """Width of ``text`` in column units: CJK and full-width characters take about two."""
-    return sum(CJK_UNITS if ord(ch) > 0x2E80 else 1.0 for ch in text)
+    """Width of ``text`` in column units: CJK and full-width characters take about two.
+
+    Counted from the UTF-8 length (a CJK character is three bytes), so that sizing the rows
+    of a 100,000-row findings sheet costs no Python loop over characters.
+    """
+    wide = (len(text.encode("utf-8", "surrogatepass")) - len(text)) / 2
+    return len(text) + wide * (CJK_UNITS - 1)
 
 
-def text_lines(text: str, width: float) -> int:
-    """Lines a wrapped ``text`` takes in a column ``width`` units wide (cell padding included)."""
-    usable = max(width - 1.5, 1.0)
+def text_lines(text: str, width: float, size: float = 11.0) -> int:
+    """Lines a wrapped ``text`` of ``size`` points takes in a column ``width`` units wide."""
+    width = width * 11.0 / size
+    usable = max(width - 0.8, 1.0)
     return sum(max(1, math.ceil(display_units(part) / usable)) for part in str(text).split("\n")) or 1
 
 
 def text_height(text: str, width: float, size: float = 11.0, min_height: float = DEFAULT_ROW_HEIGHT) -> float:
     """Row height in points that shows all of a wrapped ``text`` in a column ``width`` wide."""
-    return max(min_height, text_lines(text, width) * size * LINE_FACTOR + 4)
+    return max(min_height, text_lines(text, width, size) * size * LINE_FACTOR + 1)
 
 
 def row_height(cells: Iterable[tuple[object, float]], size: float = 11.0) -> float:
@@ -91,6 +100,11 @@ def row_height(cells: Iterable[tuple[object, float]], size: float = 11.0) -> flo
         (text_height(str(value), width, size) for value, width in cells if value not in (None, "")),
         default=DEFAULT_ROW_HEIGHT,
     )
+
+
+def wants_landscape(total_width: float) -> bool:
+    """Landscape when portrait would shrink the print below about four fifths."""
+    return total_width > PORTRAIT_UNITS * 1.25
 
 
 def page_capacity(total_width: float, *, landscape: bool, repeated: float = 0.0) -> float:
@@ -111,24 +125,32 @@ def plan_breaks(
     last: int,
     capacity: float,
     keep_together: Iterable[tuple[int, int]] = (),
+    groups: Iterable[tuple[int, int]] = (),
 ) -> list[int]:
     """Rows that start a new page, so that no page holds more than ``capacity`` points and no
     ``keep_together`` range (first row, last row) is cut — unless the range is taller than a
-    page, where it is cut at a row that splits no smaller range."""
+    page, where it is cut at a row that splits no smaller range. ``groups`` (one unit's rows
+    of a list) are kept whole when they take at most a third of a page; a longer one may be
+    cut, but never leaves a single row on either page."""
 
     def height(row: int) -> float:
         return heights.get(row, DEFAULT_ROW_HEIGHT)
 
-    blocks = [(a, b) for a, b in keep_together if sum(height(r) for r in range(a, b + 1)) <= capacity]
-
-    def allowed(row: int) -> bool:
-        return not any(a < row <= b for a, b in blocks)
-
+    blocks = list(keep_together)
+    for a, b in groups:
+        if sum(height(r) for r in range(a, b + 1)) <= capacity * SHORT_GROUP:
+            blocks.append((a, b))
+        else:
+            blocks += [(a, min(a + 1, b)), (max(b - 1, a), b)]
+    blocked: set[int] = set()  # rows that may not start a page
+    for a, b in blocks:
+        if sum(height(r) for r in range(a, b + 1)) <= capacity:
+            blocked.update(range(a + 1, b + 1))
     breaks: list[int] = []
     start, used, row = first, 0.0, first
     while row <= last:
         if used + height(row) > capacity and row > start:
-            cut = max((r for r in range(start + 1, row + 1) if allowed(r)), default=row)
+            cut = next((r for r in range(row, start, -1) if r not in blocked), row)
             breaks.append(cut)
             start, used = cut, sum(height(r) for r in range(cut, row))
             continue
@@ -146,6 +168,7 @@ def break_pages(
     first: int = 1,
     last: int | None = None,
     keep_together: Iterable[tuple[int, int]] = (),
+    groups: Iterable[tuple[int, int]] = (),
     repeated: tuple[int, int] | None = None,
 ) -> list[int]:
     """Place manual page breaks on ``ws`` (see :func:`plan_breaks`); return the rows that start
@@ -160,7 +183,9 @@ def break_pages(
             sizes[row] = 0.0
         keep_together = [*keep_together, (first, repeated[1] + 1)]
     capacity = page_capacity(total_width, landscape=landscape, repeated=head)
-    rows = plan_breaks(sizes, first, last, capacity, keep_together)
+    rows = plan_breaks(sizes, first, last, capacity, keep_together, groups)
+    if len(rows) > MAX_BREAKS:  # a very long list: the suite's own breaks, not a repaired file
+        return []
     for row in rows:
         ws.row_breaks.append(Break(id=row - 1))
     return rows
