@@ -12,7 +12,7 @@ import re
 CN = "一二三四五六七八九十百零〇"
 SECTION = re.compile(rf"^\s*([{CN}]+)\s*[、.．]\s*(.*)$")
 SUB = re.compile(rf"^\s*([（(]\s*[{CN}]+\s*[）)])\s*[、.．]?\s*(.*)$")
-ARABIC = re.compile(r"^\s*(\d{1,3})\s*(?:[.．、]|\s)(?!\d)\s*(.*)$")
+ARABIC = re.compile(r"^\s*(\d{1,3})\s*(?:[.．、]|\s)\s*(.*)$")
 ARABIC_PAREN = re.compile(r"^\s*([（(]\d{1,3}[）)])\s*(.*)$")
 
 DEADLINE_CELL = re.compile(
@@ -56,7 +56,7 @@ def clean_deadline(text: str) -> str | None:
 def task_number(line: str) -> tuple[str, str] | None:
     """(number as printed, rest) of an Arabic-numbered item 「3.」「14、」「(3)」."""
     match = ARABIC.match(line)
-    if match and not re.match(r"^\s*\d{1,3}[.．]\d", line):
+    if match and not re.match(r"^\s*\d{1,3}[.．]\d{1,2}(?!\d)", line):  # 「1.5万元」, not 「1.2021年」
         return match.group(1), match.group(2)
     match = ARABIC_PAREN.match(line)
     if match:

@@ -17,6 +17,7 @@ from report_kit.plan.units import (
     CLOSE,
     OPEN,
     UnitPhrase,
+    bracket_depths,
     looks_like_unit,
     merge,
     parse_units,
@@ -178,16 +179,14 @@ def _reparse_tail(state: _State, pending: _Pending) -> None:
 
 def _brackets(text: str):
     """(start, end) of every outermost bracket group."""
-    depth, start = 0, -1
+    depths = bracket_depths(text)
+    start = -1
     for at, ch in enumerate(text):
-        if ch in OPEN:
-            if depth == 0:
-                start = at
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-            if depth == 0:
-                yield start, at + 1
+        if ch in OPEN and depths[at] == 0:
+            start = at
+        elif ch in CLOSE and depths[at] > 0 and depths[at + 1] == 0 and start >= 0:
+            yield start, at + 1
+            start = -1
 
 
 def _is_unit_bracket(content: str, at_end: bool) -> bool:

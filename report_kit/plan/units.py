@@ -18,6 +18,27 @@ from report_kit.settings import SCHEMA_DIR
 
 OPEN = "（(〔[【"
 CLOSE = "）)〕]】"
+PAIRS = {"）": "（(", ")": "（(", "〕": "〔", "]": "[", "】": "【"}  # a web page mixes widths: 「（…)」
+
+
+def bracket_depths(text: str) -> list[int]:
+    """The bracket depth before each character; a closer pops back to its opener, so a lost
+    closer (「(财预〔2018209号)」) does not swallow the rest of the paragraph."""
+    depths, stack = [], []
+    for ch in text:
+        depths.append(len(stack))
+        if ch in OPEN:
+            stack.append(ch)
+        elif ch in CLOSE:
+            openers = PAIRS[ch]
+            for at in range(len(stack) - 1, -1, -1):
+                if stack[at] in openers:
+                    del stack[at:]
+                    break
+    depths.append(len(stack))
+    return depths
+
+
 SEPARATORS = "、，,；;"
 CLAUSE_SEPARATORS = "，,；;"
 
@@ -34,13 +55,10 @@ def _collectives() -> list[tuple[re.Pattern, str]]:
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split on ``separators`` except inside brackets, so 「旗县(市、区)政府」 stays one name."""
-    parts, depth, start = [], 0, 0
+    parts, start = [], 0
+    depths = bracket_depths(text)
     for at, ch in enumerate(text):
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in separators and depth == 0:
+        if ch in separators and depths[at] == 0:
             parts.append(text[start:at])
             start = at + 1
     parts.append(text[start:])
