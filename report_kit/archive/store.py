@@ -207,9 +207,12 @@ class Archive:
         """Store a validated report (its canonical submission and findings) as a new version."""
         return self.add_submission(report.submission, [f.to_dict() for f in report.findings], source)
 
-    def add_submission(self, submission, findings: list[dict], source: str | os.PathLike) -> AddResult:
+    def add_submission(
+        self, submission, findings: list[dict], source: str | os.PathLike, *, source_name: str | None = None
+    ) -> AddResult:
         """Store a submission with its findings (dicts, as ``Finding.to_dict`` gives them) as a
-        new version; the batch uses this with the findings it has collected for the file."""
+        new version; the batch uses this with the findings it has collected for the file.
+        ``source_name`` is the name recorded when ``source`` is a temporary copy (an upload)."""
         if not isinstance(submission, dict):
             raise ArchiveError(f"“{_source_name(source)}”无法读取为一份报告，未入库。")
         submission, findings = _storable(submission), _storable(findings)
@@ -252,7 +255,7 @@ class Archive:
                     canonical_json(findings),
                     counts["error"],
                     counts["warning"],
-                    _source_name(source),
+                    source_name or _source_name(source),
                     sha,
                     _now(),
                 ),

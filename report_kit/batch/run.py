@@ -293,12 +293,38 @@ def run_batch(
         bar.note = ""  # the tallies so far leave out the batch's own checks (duplicates, roster)
         bar.close()
     entries = [by_file[rel] for _, rel in items]  # exactly one entry per file, in path order
+    return review_entries(
+        entries,
+        roster=roster,
+        year=year,
+        today=today,
+        skipped=found.skipped,
+        sources={rel: path for path, rel in items},
+        after_validation=after_validation,
+    )
 
+
+def review_entries(
+    entries: list[dict[str, Any]],
+    *,
+    roster: list[RosterUnit] | None = None,
+    year: int | None = None,
+    today: dt.date | None = None,
+    skipped: list[str] | None = None,
+    sources: dict[str, str] | None = None,
+    after_validation: Callable[[list[dict], dict[str, str]], None] | None = None,
+) -> BatchResult:
+    """The batch's own checks (year, roster, duplicates, regions) and the aggregate over
+    entries already validated (``worker.entry_of``): the folder review of ``run_batch`` and
+    the live review of ``report-kit serve`` are the same review. ``entries`` are changed in
+    place (batch findings appended, status set, vectors dropped)."""
+    today = today or dt.date.today()
+    sources = sources or {}
     expected = _expected_year(entries, year)
     _check_year(entries, expected)  # the inferred year too: a stray year is never silently ignored
     roster_rows, missing = _check_roster_and_duplicates(entries, roster, expected)
     if after_validation is not None:
-        after_validation(entries, {rel: path for path, rel in items})
+        after_validation(entries, sources)
     for entry in entries:
         entry["status"] = _status(entry)
 
@@ -330,7 +356,7 @@ def run_batch(
         entry["counts"] = dict(Counter(f["severity"] for f in entry["findings"]))
     return BatchResult(
         entries=entries,
-        skipped=found.skipped,
+        skipped=list(skipped or []),
         missing=missing,
         roster=roster_rows,
         aggregate=aggregator.result(),
@@ -338,7 +364,7 @@ def run_batch(
         year=expected,
         generated_on=today.isoformat(),
         aggregate_files=aggregated,
-        sources={rel: path for path, rel in items},
+        sources=sources,
     )
 
 

@@ -13,6 +13,7 @@ phone instead of widening the page. Every piece of submission text goes through
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from html import escape
 
 from report_kit.atomic import atomic_path, usual_permissions
@@ -105,7 +106,12 @@ def _scope(cell: TableCell, in_head: bool) -> str:
     return "col"
 
 
-def _cell(cell: TableCell, in_head: bool, vertical: bool = False) -> str:
+# A mark on a data cell, for pages that show findings on the drawing (``report-kit serve``):
+# (css class, tooltip, note shown under the value), or None for an unmarked cell.
+CellMark = Callable[[TableCell], "tuple[str, str, str] | None"]
+
+
+def _cell(cell: TableCell, in_head: bool, vertical: bool = False, mark: CellMark | None = None) -> str:
     attrs = []
     if cell.rowspan > 1:
         attrs.append(f' rowspan="{cell.rowspan}"')
@@ -118,20 +124,27 @@ def _cell(cell: TableCell, in_head: bool, vertical: bool = False) -> str:
         classes.append("note")
     if vertical:
         classes.append("vertical")
+    marked = mark(cell) if mark is not None and not cell.header else None
     if cell.mark:
         classes.append(f"mark-{cell.mark}")
-        # colour alone says nothing to a screen reader: the legend's words go in the title
-        attrs.append(f' title="{_text(MARK_NAMES[cell.mark])}"')
+        if not marked:
+            # colour alone says nothing to a screen reader: the legend's words go in the title
+            attrs.append(f' title="{_text(MARK_NAMES[cell.mark])}"')
+    if marked:
+        classes.append(marked[0])
+        attrs.append(f' title="{_text(marked[1])}" data-pointer="{_text(cell.pointer or "")}"')
     if classes:
         attrs.append(f' class="{" ".join(classes)}"')
     if cell.kind == "note" or not cell.header:
         # the note of 表三 explains the columns; it heads nothing
-        return f"<td{''.join(attrs)}>{_text(cell.text)}</td>"
+        note = f'<span class="fix">{_text(marked[2])}</span>' if marked and marked[2] else ""
+        return f"<td{''.join(attrs)}>{_text(cell.text)}{note}</td>"
     return f'<th scope="{_scope(cell, in_head)}"{"".join(attrs)}>{_text(cell.text)}</th>'
 
 
-def render_table(table: Table, number: int) -> str:
-    """One official (or annex) table; ``number`` makes the caption id unique on the page."""
+def render_table(table: Table, number: int, mark: CellMark | None = None) -> str:
+    """One official (or annex) table; ``number`` makes the caption id unique on the page.
+    ``mark`` flags data cells (the service's unit page marks the cells findings point at)."""
     caption_id = f"table-{number}"
     # Short tables (表二, 表四) move to the next printed page whole, as in the Word document.
     wrap_class = "table-wrap keep" if table.height <= KEEP_TOGETHER_ROWS else "table-wrap"
@@ -152,7 +165,7 @@ def render_table(table: Table, number: int) -> str:
         repeat = "" if table.header_rows else ' class="no-repeat"'
         out.append(f"<thead{repeat}>")
         for row in rows[:head_rows]:
-            out.append("<tr>" + "".join(_cell(c, True) for c in row) + "</tr>")
+            out.append("<tr>" + "".join(_cell(c, True, mark=mark) for c in row) + "</tr>")
         out.append("</thead>")
     # A full-width block row (表二's 「第二十条第（五）项」) opens its own row group, which is
     # what its scope="rowgroup" header refers to.
@@ -163,7 +176,7 @@ def render_table(table: Table, number: int) -> str:
                 out.append("</tbody>")
             out.append("<tbody>")
             body_open = True
-        out.append("<tr>" + "".join(_cell(c, False, table.vertical(c)) for c in row) + "</tr>")
+        out.append("<tr>" + "".join(_cell(c, False, table.vertical(c), mark) for c in row) + "</tr>")
     if body_open:
         out.append("</tbody>")
     out.append("</table>")

@@ -1,0 +1,63 @@
+"""What the office page shows: roster status, findings per unit, the aggregate, charts, links.
+
+All figures come from the live review (:mod:`report_kit.serve.review`); the aggregate tables
+are drawn by the same writer as every report (``report_content.table_from_grid`` and
+``report_html.render_table``), fed the batch's sums, which read like a submission.
+"""
+
+from __future__ import annotations
+
+from report_kit.grid import table_grid
+from report_kit.report_content import table_from_grid
+from report_kit.serve import links as links_module
+from report_kit.serve.review import STATES
+
+TOP_RULES = 10
+STATE_CLASSES = {"未提交": "missing", "有错误": "errors", "通过": "passed", "逾期": "late"}
+
+
+def bars(items: list[tuple[str, int]], css: dict[str, str] | None = None) -> list[dict]:
+    """Rows of a horizontal bar chart (drawn in CSS, no script): label, count, width in %."""
+    top = max((count for _, count in items), default=0) or 1
+    return [
+        {
+            "label": label,
+            "count": count,
+            "width": round(count * 100 / top, 1),
+            "css": (css or {}).get(label, ""),
+        }
+        for label, count in items
+    ]
+
+
+def office_context(service, link) -> dict:
+    review = service.review()
+    data = review.data
+    counts = data["status_counts"]
+    aggregate_tables = []
+    if review.result.aggregate_count:
+        for number, table_id in enumerate(("T2", "T3", "T4"), start=1):
+            table = table_from_grid(table_grid(table_id), review.result.aggregate)
+            from report_kit.writers.report_html import render_table
+
+            aggregate_tables.append(render_table(table, 100 + number))
+    links = [
+        {**row, "url": links_module.full_url(service.config.base_url, row["token"]) if row["token"] else ""}
+        for row in links_module.listed_links(service.store)
+    ]
+    return {
+        "units": review.units,
+        "counts": counts,
+        "total": len(review.units),
+        "states": [{"label": s, "count": counts[s], "css": STATE_CLASSES[s]} for s in STATES],
+        "status_chart": bars([(s, counts[s]) for s in STATES], STATE_CLASSES),
+        "rule_chart": bars([(rule, count) for rule, count in review.result.rule_counts()[:TOP_RULES]]),
+        "aggregate_tables": aggregate_tables,
+        "aggregate_count": review.result.aggregate_count,
+        "year": data.get("year"),
+        "deadline": service.config.deadline,
+        "links": links,
+        "csrf": service.csrf(link, "links"),
+        "state_classes": STATE_CLASSES,
+        "plan": None,
+    }
