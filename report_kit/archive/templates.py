@@ -94,6 +94,14 @@ def template_name(unit: str, year: int | None) -> str:
     return f"{sanitise(unit)}-{year}年度填报模板.xlsx" if year else f"{sanitise(unit)}-填报模板.xlsx"
 
 
+class ExistingTemplates(Exception):
+    """Workbooks of the roster that already exist in the folder (possibly filled in by now)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__(", ".join(str(p) for p in paths))
+        self.paths = paths
+
+
 def write_roster_templates(
     store: Archive | None,
     roster,  # list[report_kit.batch.roster.RosterUnit]
@@ -101,15 +109,18 @@ def write_roster_templates(
     *,
     year: int | None = None,
     options: dict | None = None,
+    force: bool = False,
 ) -> list[tuple[str, Path, bool]]:
     """One personalised workbook per roster unit in ``directory``: (unit, path, pre-filled from
     last year). Without ``year``, the year is the one after the latest year archived for any
-    roster unit (the round being prepared), so every workbook of a roster is for one year."""
+    roster unit (the round being prepared), so every workbook of a roster is for one year.
+
+    Every path is planned before anything is written: when one of them exists (a workbook sent
+    out last week may be back, filled in) nothing is written unless ``force``."""
     from report_kit.batch.names import UniqueNames
     from report_kit.writers.template_xlsx import write_workbook
 
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     if year is None and store is not None:
         years = [b.year for u in roster if (b := baseline(store, u.name, u.code or None)).year is not None]
         year = max(years) if years else None
@@ -118,7 +129,7 @@ def write_roster_templates(
 
         year = dt.date.today().year - 1
     names = UniqueNames()
-    written = []
+    planned = []
     for unit in roster:
         if store is not None:
             found = baseline(store, unit.name, unit.code or None, year)
@@ -131,7 +142,13 @@ def write_roster_templates(
         if unit.code:
             given["code"] = unit.code
         stem = names.take(template_name(unit.name, found.year or year).removesuffix(".xlsx"))
-        path = directory / f"{stem}.xlsx"
+        planned.append((unit, directory / f"{stem}.xlsx", found, given))
+    existing = [path for _, path, _, _ in planned if path.is_file() or path.is_symlink()]
+    if existing and not force:
+        raise ExistingTemplates(existing)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for unit, path, found, given in planned:
         write_workbook(path, None, unit=unit.name, year=found.year or year, previous=found.previous, **given)
         written.append((unit.name, path, found.previous is not None))
     return written

@@ -34,3 +34,27 @@ def previous_option(help: str):
 def archive_lookup_option(help: str = "从年报库（report-kit archive）中查找上年报告，用于跨年度核对。"):
     """``--archive`` where last year's reports are looked up (check, build, batch)."""
     return click.option("--archive", "archive_path", type=click.Path(), help=help)
+
+
+def force_option(help: str = "允许覆盖已存在的输出文件（默认不覆盖，以免丢失已填写的内容）。"):
+    return click.option("--force", is_flag=True, help=help)
+
+
+def refuse_overwrite(output, *, force: bool, inputs=(), hint: str = "-o/--output") -> None:
+    """An output never replaces an input (always refused), nor an existing file unless the user
+    said ``--force``: a clerk's filled workbook is a year's work and there is no undo."""
+    import os
+
+    from report_kit.atomic import same_file
+
+    for option, path in inputs:
+        if path and same_file(output, path):
+            raise click.BadParameter(
+                f"输出文件“{output}”就是 {option} 的输入文件，会把它覆盖；请另选一个文件名。",
+                param_hint=hint,
+            )
+    if not force and (os.path.isfile(output) or os.path.islink(output)):
+        raise click.BadParameter(
+            f"“{output}”已存在，为免覆盖已填写的内容未生成；请另选文件名，或加 --force 覆盖。",
+            param_hint=hint,
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from report_kit.commands.options import force_option, refuse_overwrite
+
 
 def _enum_option(name: str):
     """Accept an enumeration's key (``department``) or its Chinese label (``政府部门``)."""
@@ -103,6 +105,7 @@ def _read_or_fail(path: str, what: str) -> dict:
     type=click.Path(exists=True, dir_okay=False),
     help="把一份已有的报告（JSON/YAML/xlsx）的全部内容填入模板。",
 )
+@force_option()
 @click.option(
     "--archive",
     "archive_path",
@@ -114,7 +117,9 @@ def _read_or_fail(path: str, what: str) -> dict:
     type=click.Path(),
     help="报送名单（.xlsx 或 .csv，须有“单位名称”列）：为名单中每个单位各生成一份模板，存入 -o 指定的文件夹。",
 )
-def template(output, unit, year, kind, level, scope, region, code, previous, fill, archive_path, roster):
+def template(
+    output, unit, year, kind, level, scope, region, code, previous, fill, force, archive_path, roster
+):
     """生成Excel填报模板（基本信息、表二、表三、表四、文字部分），供单位填写后用 check 校验。"""
     from report_kit.os_errors import os_reason
     from report_kit.writers.template_xlsx import write_workbook
@@ -130,12 +135,14 @@ def template(output, unit, year, kind, level, scope, region, code, previous, fil
             year=year,
             options={"kind": kind, "level": level, "scope": scope, "region": region, "code": code},
             conflicts={"--previous": previous, "--fill": fill},
+            force=force,
         )
         return
     if not output.lower().endswith(".xlsx"):
         raise click.BadParameter(
             f"填报模板须保存为 .xlsx 文件（实际为“{output}”），如 填报模板.xlsx。", param_hint="-o/--output"
         )
+    refuse_overwrite(output, force=force, inputs=[("--previous", previous), ("--fill", fill)])
     submission = _read_or_fail(fill, "报告") if fill else None
     if submission is not None and str(submission.get("format", "2021")) != "2021":
         raise click.ClickException(
@@ -165,10 +172,11 @@ def template(output, unit, year, kind, level, scope, region, code, previous, fil
         click.echo("已按上年报告预填单位信息和“二、上年结转”（见单元格批注）。", err=True)
 
 
-def _from_archive(output, *, archive_path, roster, unit, year, options, conflicts) -> None:
+def _from_archive(output, *, archive_path, roster, unit, year, options, conflicts, force=False) -> None:
     """``template --archive … --unit …`` and ``template [--archive …] --roster … -o DIR``."""
     from pathlib import Path
 
+    from report_kit.archive.db import default_path
     from report_kit.archive.templates import baseline, unit_identity, write_unit_template
     from report_kit.commands.archive import open_archive
     from report_kit.os_errors import os_reason
@@ -185,7 +193,7 @@ def _from_archive(output, *, archive_path, roster, unit, year, options, conflict
                 f"与 --roster 同用时 -o 应为文件夹（实际为“{output}”），如 -o 填报模板/。",
                 param_hint="-o/--output",
             )
-        _write_roster(output, archive_path, roster, year, options)
+        _write_roster(output, archive_path, roster, year, options, force)
         return
     unit, options = unit_identity(unit, options)
     if not unit and not options.get("code"):
@@ -200,6 +208,7 @@ def _from_archive(output, *, archive_path, roster, unit, year, options, conflict
         raise click.BadParameter(
             f"“{output}”是文件夹，请指定要生成的 .xlsx 文件名。", param_hint="-o/--output"
         )
+    refuse_overwrite(output, force=force, inputs=[("--archive", archive_path or default_path())])
     with open_archive(archive_path, create=False) as store:
         found = baseline(store, unit or "", options.get("code"), year)
     if found.previous is None and found.older is None:
@@ -223,16 +232,21 @@ def _from_archive(output, *, archive_path, roster, unit, year, options, conflict
         )
 
 
-def _write_roster(output, archive_path, roster, year, options) -> None:
+def _write_roster(output, archive_path, roster, year, options, force) -> None:
     from pathlib import Path
 
-    from report_kit.archive.templates import write_roster_templates
+    from report_kit.archive.templates import ExistingTemplates, write_roster_templates
+    from report_kit.atomic import same_file
     from report_kit.batch.roster import RosterError, read_roster
     from report_kit.commands.archive import open_archive
     from report_kit.os_errors import os_reason
 
     if not Path(roster).is_file():
         raise click.BadParameter(f"名单文件“{roster}”不存在。", param_hint="--roster")
+    if same_file(output, roster) or (archive_path and same_file(output, archive_path)):
+        raise click.BadParameter(
+            f"“{output}”是输入文件，不能作为存放模板的文件夹。", param_hint="-o/--output"
+        )
     try:
         units = read_roster(roster)
     except RosterError as exc:
@@ -242,9 +256,20 @@ def _write_roster(output, archive_path, roster, year, options) -> None:
     try:
         if archive_path:
             with open_archive(archive_path, create=False) as store:
-                written = write_roster_templates(store, units, output, year=year, options=options)
+                written = write_roster_templates(
+                    store, units, output, year=year, options=options, force=force
+                )
         else:
-            written = write_roster_templates(None, units, output, year=year, options=options)
+            written = write_roster_templates(None, units, output, year=year, options=options, force=force)
+    except ExistingTemplates as exc:
+        shown = "、".join(f"“{p.name}”" for p in exc.paths[:5]) + (
+            f"等{len(exc.paths)}个文件" if len(exc.paths) > 5 else ""
+        )
+        raise click.BadParameter(
+            f"文件夹“{output}”中已有 {shown}（可能已填写），为免覆盖一个模板也未生成；"
+            "请另选文件夹，或加 --force 覆盖。",
+            param_hint="-o/--output",
+        ) from None
     except OSError as exc:
         raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
     filled = sum(1 for _, _, prefilled in written if prefilled)
