@@ -44,6 +44,7 @@ class PreviousSource:
         self._file: dict | None | bool = False  # not read yet
         self._file_problem = ""
         self._year_problem = ""
+        self._caveat = ""  # said with every cross-year finding of the last ``find``
         self._folder: list[tuple[int, dict, Path]] | None = None
         self._index: dict[tuple, list[Path]] | None = None
         self._archive = store
@@ -127,15 +128,23 @@ class PreviousSource:
 
         self.open()
         try:
-            return self._archive.previous_for(submission.get("unit") or {}, submission["year"])
+            found = self._archive.reference_for(submission.get("unit") or {}, submission["year"] - 1)
         except ArchiveError:  # a damaged stored report: no baseline, said in H.no_previous
             self._year_problem = "年报库中保存的该单位上年报告已损坏，无法读取"
             return None
+        if found is not None and not found.clean:
+            # only versions with errors: compared all the same, but every cross-year finding says so
+            self._caveat = (
+                f"注意：年报库中该单位上年报告只有校验有错误的版本（第{found.version}版有{found.errors}个错误），"
+                "本项按该版核对，上年数字本身可能有误；请先改正上年报告并重新入库。"
+            )
+        return found.submission if found else None
 
     def find(self, submission: dict) -> dict | None:
         """Last year's submission of the same unit, or None."""
         year = submission.get("year")
         self._year_problem = ""
+        self._caveat = ""
         if not is_year(year):
             return None
         if self.previous is not None:
@@ -202,7 +211,12 @@ class PreviousSource:
                     }
                 )
             ]
-        return cross_year_findings(submission, previous, layout)
+        findings = cross_year_findings(submission, previous, layout)
+        if self._caveat:
+            from dataclasses import replace
+
+            findings = [replace(f, suggestion=f"{f.suggestion}{self._caveat}") for f in findings]
+        return findings
 
     def close(self) -> None:
         if self._archive is not None and self._own_archive:

@@ -73,3 +73,100 @@ def test_template_roster_writes_nothing_when_a_workbook_exists(tmp_path):
     assert run("template", "--roster", roster, "-o", out, "--year", "2024", "--force").exit_code == 0
     assert first[0].read_bytes() != b"filled by the unit"
     assert json.loads(json.dumps(sorted(p.name for p in out.iterdir()))) == [p.name for p in first]
+
+
+# ------------------------------------------------------------------ 2. export never replaces the archive
+
+
+def test_export_refuses_to_replace_the_archive(tmp_path):
+    db = tmp_path / "库.sqlite"
+    assert run("archive", "add", Y2023, Y2024, "--archive", db).exit_code == 0
+    before = db.read_bytes()
+    for output in (db, tmp_path / "." / "库.sqlite"):
+        result = run("archive", "export", "--archive", db, "-o", output)
+        assert result.exit_code == 2 and "年报库" in result.output
+        assert db.read_bytes() == before
+    other = tmp_path / "另一个库.sqlite"
+    assert run("archive", "add", Y2023, "--archive", other).exit_code == 0
+    kept = other.read_bytes()
+    assert run("archive", "export", "--archive", db, "-o", other).exit_code == 2
+    assert other.read_bytes() == kept
+
+
+def test_export_import_round_trip(tmp_path):
+    import yaml
+
+    db = tmp_path / "库.sqlite"
+    draft = yaml.safe_load(Y2023.read_text(encoding="utf-8"))
+    draft["applications"]["carried_forward"]["natural_person"] += 5
+    draft_path = tmp_path / "草稿2023.json"
+    draft_path.write_text(json.dumps(draft, ensure_ascii=False, default=str), encoding="utf-8")
+    assert run("archive", "add", Y2023, draft_path, Y2024, "--archive", db).exit_code == 0
+    assert run("archive", "alias", UNIT, "轮台县市场监管局", "--archive", db).exit_code == 0
+    exported = tmp_path / "导出.json"
+    assert run("archive", "export", "--archive", db, "-o", exported).exit_code == 0
+    copy = tmp_path / "新库.sqlite"
+    result = run("archive", "import", exported, "--archive", copy)
+    assert result.exit_code == 0 and "3份" in result.output, result.output
+    for command in (["archive", "list", "--format", "json"], ["history", UNIT, "--format", "json"]):
+        original = run(*command, "--archive", db)
+        restored = run(*command, "--archive", copy)
+        assert original.exit_code == 0 and restored.output == original.output
+    assert run("archive", "list", "--archive", copy).output == run("archive", "list", "--archive", db).output
+    again = run("archive", "import", exported, "--archive", copy)
+    assert again.exit_code == 0 and "导入0份" in again.output
+    bad = tmp_path / "坏.json"
+    bad.write_text('[{"unit": "甲局"}]', encoding="utf-8")
+    refused = run("archive", "import", bad, "--archive", tmp_path / "空.sqlite")
+    assert refused.exit_code == 1 and "未导入" in refused.output and "Traceback" not in refused.output
+
+
+# ------------------------------------------------------------------ 3. a draft with errors is no reference
+
+
+def _draft_2023(tmp_path):
+    import yaml
+
+    draft = yaml.safe_load(Y2023.read_text(encoding="utf-8"))
+    draft["applications"]["carried_forward"]["natural_person"] += 5  # breaks T3.balance
+    path = tmp_path / "草稿2023.json"
+    path.write_text(json.dumps(draft, ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+def _check_rules(*args):
+    result = run("check", *args, "--format", "json")
+    data = json.loads(result.stdout)
+    data = data[0] if isinstance(data, list) else data
+    return [f["rule"] for f in data["findings"]], result
+
+
+def test_a_later_draft_with_errors_does_not_replace_the_clean_reference(tmp_path):
+    db = tmp_path / "库.sqlite"
+    assert run("archive", "add", Y2023, "--archive", db).exit_code == 0
+    added = run("archive", "add", _draft_2023(tmp_path), "--archive", db)
+    assert "第2版" in added.output and "第1版为准" in added.output, added.output
+    rules, _ = _check_rules(Y2024, "--archive", db)
+    assert "H.carry_over" not in rules and "H.no_previous" not in rules
+    out = tmp_path / "模板.xlsx"
+    result = run("template", "--archive", db, "--unit", UNIT, "-o", out)
+    assert result.exit_code == 0 and "已按年报库中2023年度报告预填" in result.output
+    records = json.loads(run("archive", "list", "--archive", db, "--format", "json").output)
+    assert [(r["version"], r["current"]) for r in records] == [(1, True), (2, False)]
+
+
+def test_only_erroneous_versions_are_used_but_said_and_marked(tmp_path):
+    db = tmp_path / "库.sqlite"
+    assert run("archive", "add", _draft_2023(tmp_path), "--archive", db).exit_code == 0
+    _, result = _check_rules(Y2024, "--archive", db)
+    report = json.loads(result.stdout)
+    report = report[0] if isinstance(report, list) else report
+    carry = [f for f in report["findings"] if f["rule"] == "H.carry_over"]
+    assert carry and all("校验有错误" in f["suggestion"] for f in carry)
+    out = tmp_path / "模板.xlsx"
+    result = run("template", "--archive", db, "--unit", UNIT, "-o", out)
+    assert result.exit_code == 0 and "校验有错误" in result.output and "请逐项核对" in result.output
+    history = run("history", UNIT, "--archive", db)
+    assert "2023*" in history.output and "校验有错误" in history.output
+    years = json.loads(run("history", UNIT, "--archive", db, "--format", "json").output)["years"]
+    assert years[0]["valid"] is False

@@ -60,7 +60,23 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX reports_current ON reports(unit_id, year, current)",
     ],
+    # 2: the current version (the reference of cross-year checks and templates) is the newest
+    # one without errors; the newest erroneous one only when a unit-year has nothing better
+    [
+        """UPDATE reports SET current = (version = coalesce(
+            (SELECT max(v.version) FROM reports v
+              WHERE v.unit_id = reports.unit_id AND v.year = reports.year AND v.errors = 0),
+            (SELECT max(v.version) FROM reports v
+              WHERE v.unit_id = reports.unit_id AND v.year = reports.year)))""",
+    ],
 ]
+
+# Re-marks the current version of one unit-year after a version was added (same rule as
+# migration 2): a draft stored with errors never displaces a clean report as the reference.
+MARK_CURRENT = """UPDATE reports SET current = (version = coalesce(
+    (SELECT max(v.version) FROM reports v WHERE v.unit_id = :unit AND v.year = :year AND v.errors = 0),
+    (SELECT max(v.version) FROM reports v WHERE v.unit_id = :unit AND v.year = :year)))
+  WHERE unit_id = :unit AND year = :year"""
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

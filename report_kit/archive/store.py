@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_kit.archive.db import ArchiveError, connect, default_path, write_transaction
+from report_kit.archive.db import MARK_CURRENT, ArchiveError, connect, default_path, write_transaction
 from report_kit.archive.units import name_key, unit_identity
 from report_kit.findings import FileReport
 from report_kit.os_errors import os_reason
@@ -66,14 +66,36 @@ class AddResult:
     year: int
     version: int
     added: bool  # False: the same bytes were already stored as ``version``
+    current: int = 0  # the version now used as the reference (0: ``version``)
 
     @property
     def message(self) -> str:
         if not self.added:
             return f"{self.unit} {self.year}年度：与已入库的第{self.version}版内容相同，未重复入库。"
+        kept = (
+            f"；该版校验有错误，跨年度核对和填报模板仍以校验无错误的第{self.current}版为准"
+            if self.current and self.current != self.version
+            else ""
+        )
         if self.version == 1:
             return f"{self.unit} {self.year}年度：已入库（第1版）。"
-        return f"{self.unit} {self.year}年度：已存为第{self.version}版（保留历史版本）。"
+        return f"{self.unit} {self.year}年度：已存为第{self.version}版（保留历史版本{kept}）。"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One archived report as a reference: its submission, version and whether it has errors.
+
+    The reference of a unit-year (``current``) is its newest version without errors; a
+    version with errors is the reference only when no clean one exists, and callers say so."""
+
+    submission: dict
+    version: int
+    errors: int
+
+    @property
+    def clean(self) -> bool:
+        return self.errors == 0
 
 
 def canonical_json(document) -> str:
@@ -240,11 +262,10 @@ class Archive:
                 "SELECT coalesce(max(version), 0) + 1 FROM reports WHERE unit_id = ? AND year = ?",
                 (unit_id, year),
             ).fetchone()[0]
-            db.execute("UPDATE reports SET current = 0 WHERE unit_id = ? AND year = ?", (unit_id, year))
             db.execute(
                 """INSERT INTO reports (unit_id, year, version, current, format, unit_name, submission,
                        findings, errors, warnings, source_name, sha256, added_at)
-                   VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     unit_id,
                     year,
@@ -260,7 +281,17 @@ class Archive:
                     _now(),
                 ),
             )
-        return AddResult(name, year, version, added=True)
+            current = self._mark_current(unit_id, year)
+        return AddResult(name, year, version, added=True, current=current)
+
+    def _mark_current(self, unit_id: int, year: int) -> int:
+        """Make the newest clean version of a unit-year current (else the newest); its number."""
+        db = self.connection
+        db.execute(MARK_CURRENT, {"unit": unit_id, "year": year})
+        row = db.execute(
+            "SELECT version FROM reports WHERE unit_id = ? AND year = ? AND current = 1", (unit_id, year)
+        ).fetchone()
+        return row["version"] if row else 0
 
     def _unit_id_of(self, unit: dict | str) -> int | None:
         """A unit given as its ``unit`` block (code first, then name) or as a name or alias."""
@@ -270,28 +301,37 @@ class Archive:
             code, name = None, unit
         return self.find_unit(name, code)
 
-    def report_for(self, unit: dict | str, year: int) -> dict | None:
-        """The current version of a unit's report of ``year`` (submission dict), if archived."""
+    def reference_for(self, unit: dict | str, year: int) -> Stored | None:
+        """The current version of a unit's report of ``year``, if archived (see :class:`Stored`)."""
         unit_id = self._unit_id_of(unit)
         if unit_id is None:
             return None
         row = self.connection.execute(
-            "SELECT submission FROM reports WHERE unit_id = ? AND year = ? AND current = 1",
+            "SELECT submission, version, errors FROM reports WHERE unit_id = ? AND year = ? AND current = 1",
             (unit_id, year),
         ).fetchone()
-        return stored_json(row["submission"]) if row else None
+        return Stored(stored_json(row["submission"]), row["version"], row["errors"]) if row else None
 
-    def latest_for(self, unit: dict | str, *, before: int | None = None) -> dict | None:
+    def report_for(self, unit: dict | str, year: int) -> dict | None:
+        """The current version of a unit's report of ``year`` (submission dict), if archived."""
+        found = self.reference_for(unit, year)
+        return found.submission if found else None
+
+    def latest_reference(self, unit: dict | str, *, before: int | None = None) -> Stored | None:
         """The unit's most recent archived report (current version), optionally of a year < ``before``."""
         unit_id = self._unit_id_of(unit)
         if unit_id is None:
             return None
         row = self.connection.execute(
-            "SELECT submission FROM reports WHERE unit_id = ? AND current = 1 AND year < ? "
+            "SELECT submission, version, errors FROM reports WHERE unit_id = ? AND current = 1 AND year < ? "
             "ORDER BY year DESC LIMIT 1",
             (unit_id, before if before is not None else 1 << 31),
         ).fetchone()
-        return stored_json(row["submission"]) if row else None
+        return Stored(stored_json(row["submission"]), row["version"], row["errors"]) if row else None
+
+    def latest_for(self, unit: dict | str, *, before: int | None = None) -> dict | None:
+        found = self.latest_reference(unit, before=before)
+        return found.submission if found else None
 
     def previous_for(self, unit: dict | str, year: int) -> dict | None:
         """Last year's report (``year - 1``) of the unit: what the cross-year checks compare with.
@@ -325,4 +365,12 @@ class Archive:
 
     def history(self, unit: str) -> list[dict]:
         """The current report of every archived year of a unit, oldest first."""
-        return [stored_json(row["submission"]) for row in self.rows(unit=unit)]
+        return [stored.submission for stored in self.history_references(unit)]
+
+    def history_references(self, unit: str) -> list[Stored]:
+        """:meth:`history` with each year's version and error count (a year whose only versions
+        have errors is shown marked)."""
+        return [
+            Stored(stored_json(row["submission"]), row["version"], row["errors"])
+            for row in self.rows(unit=unit)
+        ]

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_kit.archive.store import Archive
+from report_kit.archive.store import Archive, Stored
 from report_kit.years import is_year
 
 
@@ -25,18 +25,21 @@ class Baseline:
     previous: dict | None  # the report of year - 1: fills unit data and 上年结转
     older: dict | None  # the latest report before year - 1: fills unit data only
     year: int | None  # the template's report year (None: the writer's default)
+    # last year's report exists only in versions with errors: it is used (nothing better is
+    # archived) and the user is told to check the pre-filled figures
+    erroneous: Stored | None = None
 
 
 def baseline(store: Archive, unit: str, code: str | None = None, year: int | None = None) -> Baseline:
     identity = {"name": unit, "code": code} if code else {"name": unit}
     if year is None:
-        latest = store.latest_for(identity)
-        if latest is None or not is_year(latest.get("year")):
+        latest = store.latest_reference(identity)
+        if latest is None or not is_year(latest.submission.get("year")):
             return Baseline(None, None, None)
-        return Baseline(latest, None, latest["year"] + 1)
-    previous = store.previous_for(identity, year)
+        year = latest.submission["year"] + 1
+    previous = store.reference_for(identity, year - 1)
     if previous is not None:
-        return Baseline(previous, None, year)
+        return Baseline(previous.submission, None, year, erroneous=None if previous.clean else previous)
     return Baseline(None, store.latest_for(identity, before=year), year)
 
 

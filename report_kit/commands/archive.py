@@ -177,6 +177,8 @@ def export(fmt, output, year, unit, current_only, all_versions, archive_path):
         raise click.UsageError("导出为xlsx时须用 -o 指定文件。")
     if output and Path(output).is_dir():
         raise click.UsageError(f"“{output}”是文件夹，请用 -o 指定要导出的文件名。")
+    if output:
+        _refuse_archive_as_output(output, archive_path)
     selection = {"year": year, "unit": unit, "all_versions": not current_only}
     with open_archive(archive_path, create=False) as store:
         if not output:
@@ -189,6 +191,58 @@ def export(fmt, output, year, unit, current_only, all_versions, archive_path):
         except OSError as exc:
             raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
     click.echo(f"已导出{count}份报告到 {output}", err=True)
+
+
+def _refuse_archive_as_output(output, archive_path) -> None:
+    """The export must never replace an archive (this one or another): there would be no way
+    back from the JSON but ``archive import``, and an xlsx export cannot be imported at all."""
+    from report_kit.archive.db import APPLICATION_ID, SQLITE_MAGIC, default_path
+    from report_kit.atomic import same_file
+
+    if same_file(output, archive_path or default_path()):
+        raise click.BadParameter(
+            f"“{output}”就是年报库文件本身，导出会把年报库替换掉；请另选一个导出文件名。",
+            param_hint="-o/--output",
+        )
+    try:
+        with open(output, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return
+    if header.startswith(SQLITE_MAGIC) and int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        raise click.BadParameter(
+            f"“{output}”是一个年报库文件，导出会把它替换掉；请另选一个导出文件名。", param_hint="-o/--output"
+        )
+
+
+@archive.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@archive_option()
+def import_(file, archive_path):
+    """把 archive export 导出的JSON文件导回年报库（新建或已有的年报库），恢复各单位历年报告及其版本。
+
+    已有相同内容的报告跳过不重复导入；文件有误时一份也不导入。
+    """
+    from report_kit.archive import ArchiveError
+    from report_kit.archive.db import default_path
+    from report_kit.archive.restore import import_records, read_export
+    from report_kit.atomic import same_file
+
+    if same_file(file, archive_path or default_path()):
+        raise click.BadParameter(
+            "要导入的文件就是年报库本身；请指定 archive export 导出的JSON文件。", param_hint="FILE"
+        )
+    try:
+        records = read_export(file)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    with open_archive(archive_path, create=True) as store:
+        try:
+            result = import_records(store, records)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from None
+    skipped = f"，{result.skipped}份与年报库中已有的内容相同，已跳过" if result.skipped else ""
+    click.echo(f"已从 {file} 导入{result.added}份报告{skipped}。")
 
 
 @archive.command("alias")

@@ -27,13 +27,15 @@ def history(unit, archive_path, fmt):
     from report_kit.archive.table import render_table
 
     with open_archive(archive_path, create=False) as store:
-        reports = store.history(unit)
+        references = store.history_references(unit)
+    reports = [stored.submission for stored in references]
     if not reports:
         raise click.ClickException(f"年报库中没有“{unit}”的报告（已按名称、曾用名和统一社会信用代码查找）。")
     labels = [label for label, _ in KEY_FIGURES]
     years = []
     before: dict | None = None
-    for submission in reports:
+    for stored in references:
+        submission = stored.submission
         figures = key_figures(submission)
         change = {
             label: figures[label] - before[label]
@@ -51,6 +53,9 @@ def history(unit, archive_path, fmt):
                 "format": submission.get("format"),
                 "figures": figures,
                 "change": change,
+                # False: the archive holds only versions with errors for this year
+                "valid": stored.clean,
+                "version": stored.version,
             }
         )
         before = {**figures, "year": submission.get("year")}
@@ -74,8 +79,17 @@ def history(unit, archive_path, fmt):
         diff = year["change"][label]
         return f"{value}（{diff:+d}）" if isinstance(diff, int) and diff else str(value)
 
-    rows = [[y["year"], *(cell(y, label) for label in labels)] for y in years]
+    rows = [
+        [f"{y['year']}" + ("*" if not y["valid"] else ""), *(cell(y, label) for label in labels)]
+        for y in years
+    ]
     click.echo(
         f"{'、'.join(names)} 历年主要数字（括号内为与上年相比的增减；{MISSING} 表示该年度格式中没有此项）"
     )
     click.echo(render_table(["年度", *labels], rows), nl=False)
+    marked = [str(y["year"]) for y in years if not y["valid"]]
+    if marked:
+        click.echo(
+            f"* {'、'.join(marked)}年度：年报库中只有校验有错误的版本，数字可能有误，仅供参考；"
+            "请把改正后的报告入库。"
+        )

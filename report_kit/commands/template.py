@@ -221,14 +221,21 @@ def _from_archive(output, *, archive_path, roster, unit, year, options, conflict
     except OSError as exc:
         raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
     click.echo(f"已生成填报模板 {output}", err=True)
-    if found.previous is not None:
+    if found.erroneous is not None:
+        click.echo(
+            f"注意：年报库中该单位{found.year - 1}年度的报告只有校验有错误的版本（第{found.erroneous.version}版有"
+            f"{found.erroneous.errors}个错误），已按该版预填单位信息和“二、上年结转”，请逐项核对预填的数字。",
+            err=True,
+        )
+    elif found.previous is not None:
         click.echo(
             f"已按年报库中{found.previous.get('year')}年度报告预填单位信息和“二、上年结转”（见单元格批注）。",
             err=True,
         )
     else:
         click.echo(
-            f"年报库中没有该单位{year - 1}年度的报告，只预填了单位信息，“二、上年结转”请自行填写。", err=True
+            f"年报库中没有该单位{found.year - 1}年度的报告，只预填了单位信息，“二、上年结转”请自行填写。",
+            err=True,
         )
 
 
