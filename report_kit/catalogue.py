@@ -26,6 +26,7 @@ CATEGORY_LABELS = {
     "text": "正文与表格一致性",
     "history": "跨年度",
     "batch": "批量审核",
+    "reading": "读取已发布的报告",
 }
 
 

@@ -42,7 +42,13 @@ def validate_read(
             source_map=result.source_map,
             previous=baseline if _year_before(baseline, submission) else None,
         )
-        findings.extend(_not_said_by_reader(outcome.findings, result.findings))
+        rule_findings = _not_said_by_reader(outcome.findings, result.findings)
+        if is_imported(submission):
+            rule_findings, unread = _nulls_not_read(
+                rule_findings, submission, validator.layout, result.findings
+            )
+            findings.extend(unread)
+        findings.extend(rule_findings)
         not_evaluated = outcome.not_evaluated
         repairs = outcome.repairs
         if previous is not None:
@@ -86,6 +92,42 @@ def _not_said_by_reader(rule_findings, reader_findings):
     if not said:
         return rule_findings
     return [f for f in rule_findings if not (f.rule in SUPERSEDED_BY_READER and f.pointer in said)]
+
+
+def is_imported(submission) -> bool:
+    """An imported submission (report-kit import) carries a ``source`` object (docs/import.md)."""
+    return isinstance(submission, dict) and isinstance(submission.get("source"), dict)
+
+
+NULL_RULES = frozenset({"S.type", "S.required"})
+
+
+def _nulls_not_read(rule_findings, submission, layout, reader_findings):
+    """In an imported submission a null cell was not read: no shape error, one reading finding.
+
+    The checks that need such a cell are already "not evaluated" (the schema layer marked it
+    bad). Cells a reader finding already names are not repeated in ``R.cell_null``.
+    """
+    from report_kit.catalogue import emit
+    from report_kit.findings import Location
+    from report_kit.rules.context import resolve
+
+    nulls = [p for p in layout.cells if resolve(submission, p) is None]
+    if not nulls:
+        return rule_findings, []
+    null_set = set(nulls)
+    kept = [f for f in rule_findings if not (f.rule in NULL_RULES and f.pointer in null_set)]
+    said = {loc.pointer for f in reader_findings for loc in f.locations}
+    unsaid = [p for p in nulls if p not in said and not any(p.startswith(s + "/") for s in said)]
+    if not unsaid:
+        return kept, []
+    labels = "、".join(layout.label(p) for p in unsaid[:5]) + ("等" if len(unsaid) > 5 else "")
+    finding = emit(
+        "R.cell_null",
+        {"count": len(unsaid), "labels": labels},
+        tuple(Location(p, layout.label(p)) for p in unsaid),
+    )
+    return kept, [finding]
 
 
 def _format_of(submission) -> str:

@@ -23,6 +23,18 @@ from report_kit.settings import SCHEMA_DIR, YEAR_RANGE
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
+# An imported submission (report-kit import, docs/import.md) says where it came from. Its
+# presence is what marks a submission as imported: only then may table cells be null (not
+# read), which the validator reports as reading findings instead of shape errors. A typed
+# JSON/YAML or workbook has no ``source`` and a null cell there stays an S.type error.
+SOURCE_SCHEMA = {
+    "type": "object",
+    "title": "导入来源",
+    "description": "Set by report-kit import: file, sha256, kind, title, format_evidence, cells (pointer → "
+    "where in the document), inferred (pointer → how it was inferred). Its presence allows null cells.",
+}
+
+
 def _object(title: str, properties: dict, required: list[str] | None = None) -> dict:
     return {
         "type": "object",
@@ -103,6 +115,7 @@ def build_schema(layout: Layout) -> dict:
                 False,  # missing prose is a document finding (D.*), not a shape error
                 labels,
             )
+    root["properties"]["source"] = SOURCE_SCHEMA
     for table in layout.tables.values():
         for row in table.rows:
             for column in row.columns:

@@ -4,4 +4,4 @@ Each module defines a click command object named like the module (``template.tem
 Modules import their heavy dependencies inside the command, so start-up stays fast.
 """
 
-COMMANDS = ("template", "build", "batch", "archive", "history", "plan", "serve")
+COMMANDS = ("template", "build", "batch", "archive", "history", "plan", "serve", "import_report")

@@ -18,6 +18,12 @@ def read_submission(path: str | os.PathLike) -> ReadResult:
     from report_kit.readers.sniff import sniff
 
     try:
+        from report_kit.ingest import is_document
+
+        if is_document(path):  # a published report (.html, .docx, .pdf, .txt …): ingest.md
+            from report_kit.ingest import read_document
+
+            return read_document(path)
         sniffed = sniff(path)
         if sniffed.findings:
             return ReadResult(None, list(sniffed.findings), kind=sniffed.kind or "unknown")

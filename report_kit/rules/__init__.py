@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from report_kit.catalogue import Catalogue
 from report_kit.layout import Layout
-from report_kit.rules import cells, document, linear, text
+from report_kit.rules import cells, document, linear, prose, text
 from report_kit.rules.base import Check, NotEvaluated
 
 COMPILERS = {
@@ -21,6 +21,7 @@ COMPILERS = {
     "future_year": document.compile_future_year,
     "credit_code": document.compile_credit_code,
     "text_claim": text.compile_text_claim,
+    "prose_parts": prose.compile_prose_parts,
 }
 
 # Kinds whose findings code emits directly (file and schema layers); nothing to compile.

@@ -1,0 +1,129 @@
+"""Reading published reports (ingest.md): .html/.htm, .docx, .pdf, .txt/.md, and .doc/.wps/.et
+through LibreOffice → the canonical submission, with ``null`` for what could not be read and
+``R.*`` findings that say where and why.
+
+Each format module only finds paragraphs and table rows (:mod:`model`); recognising the
+revision (:mod:`revision`), reading the tables (:mod:`tables`), the metadata and the sections
+(:mod:`meta`) is shared. Imported submissions carry a top-level ``source`` object: the file,
+its sha256, the revision evidence, where each cell came from, and what was inferred.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from report_kit.catalogue import emit
+from report_kit.readers.base import ReadResult
+
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mht")
+DOCUMENT_SUFFIXES = (*HTML_SUFFIXES, *TEXT_SUFFIXES)
+OFFICE_SUFFIXES = (".doc", ".wps", ".odt", ".rtf")
+
+
+def is_document(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a published report this package reads (by its name)."""
+    return Path(path).suffix.lower() in DOCUMENT_SUFFIXES
+
+
+class _Cleaner:
+    """Cleans every text a reader finds and remembers what it changed (for R.traditional/R.pinyin)."""
+
+    def __init__(self) -> None:
+        self.traditional: set[str] = set()
+        self.pinyin: list[str] = []
+
+    def __call__(self, text: str) -> str:
+        from report_kit.ingest.clean import clean
+
+        result = clean(text)
+        self.traditional.update(result.traditional)
+        self.pinyin.extend(result.pinyin)
+        return result.text
+
+
+def read_document(path: str | os.PathLike) -> ReadResult:
+    """Read one published report. Never raises for a bad file: that is a finding."""
+    from report_kit import settings
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        if size > settings.MAX_INPUT_BYTES:
+            return ReadResult(
+                None,
+                [
+                    emit(
+                        "F.too_large",
+                        {"reason": f"文件大小超过上限{settings.MAX_INPUT_BYTES // 1024 // 1024}MB"},
+                    )
+                ],
+                kind="document",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ReadResult(None, [emit("F.unreadable", {"reason": "文件不存在"})], kind="document")
+    except IsADirectoryError:
+        return ReadResult(
+            None, [emit("F.unreadable", {"reason": "这是一个文件夹，不是文件"})], kind="document"
+        )
+    except OSError as exc:
+        from report_kit.os_errors import os_reason
+
+        return ReadResult(None, [emit("F.unreadable", {"reason": os_reason(exc)})], kind="document")
+    if not data.strip():
+        return ReadResult(None, [emit("F.empty")], kind="document")
+    return read_bytes(data, path.name, suffix)
+
+
+def read_bytes(data: bytes, name: str, suffix: str) -> ReadResult:
+    cleaner = _Cleaner()
+    kind = _kind(data, suffix)
+    if kind == "html":
+        from report_kit.ingest.html import read_html
+
+        document = read_html(data, cleaner)
+    elif kind == "docx":
+        from report_kit.ingest.docx import read_docx
+
+        document = read_docx(data, cleaner)
+    elif kind == "pdf":
+        from report_kit.ingest.pdf import read_pdf
+
+        document = read_pdf(data, cleaner)
+    elif kind == "office":
+        from report_kit.ingest.office import read_office
+
+        document = read_office(data, suffix, cleaner)
+    else:
+        from report_kit.ingest.html import decode
+        from report_kit.ingest.text import read_text
+
+        document = read_text(decode(data), cleaner)
+    document.traditional |= cleaner.traditional
+    document.pinyin += cleaner.pinyin
+    from report_kit.ingest.assemble import assemble
+
+    return assemble(document, name, hashlib.sha256(data).hexdigest())
+
+
+def _kind(data: bytes, suffix: str) -> str:
+    head = data[:2048].lstrip()
+    if data.startswith(b"%PDF") or suffix == ".pdf":
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and suffix not in OFFICE_SUFFIXES:
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0") or suffix in OFFICE_SUFFIXES:
+        return "office"
+    lowered = head.lower()
+    if (
+        suffix in HTML_SUFFIXES
+        or lowered.startswith((b"<!doctype", b"<html", b"<?xml", b"\xef\xbb\xbf<"))
+        or b"<table" in data[:200_000].lower()
+        and b"</td>" in data[:200_000].lower()
+    ):
+        return "html"
+    return "text"
