@@ -79,3 +79,30 @@ def replace_row(html: str, label: str, cells: list[str]) -> str:
     assert match, label
     new = "".join(f"<td>{c}</td>" for c in cells)
     return html[: match.start(2)] + new + html[match.end(2) :]
+
+
+def word_file(submission: dict, path: Path) -> Path:
+    from report_kit.writers.report_docx import write_docx
+
+    write_docx(build_content(submission), path)
+    return path
+
+
+def set_word_cells(path: Path, label: str, values: list[str], rename: str | None = None) -> None:
+    """In the Word report at ``path``, rewrite the cells after the row labelled ``label``."""
+    import docx
+
+    document = docx.Document(str(path))
+    for table in document.tables:
+        for row in table.rows:
+            cells = row.cells
+            texts = [c.text.strip() for c in cells]
+            if label in texts:
+                at = max(i for i, t in enumerate(texts) if t == label)
+                if rename:
+                    cells[at].text = rename
+                for cell, value in zip(cells[at + 1 :], values):
+                    cell.text = value
+                document.save(str(path))
+                return
+    raise AssertionError(label)

@@ -11,6 +11,7 @@ its sha256, the revision evidence, where each cell came from, and what was infer
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from report_kit.readers.base import ReadResult
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mht")
-DOCUMENT_SUFFIXES = (*HTML_SUFFIXES, *TEXT_SUFFIXES)
+DOCUMENT_SUFFIXES = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".docx")
 OFFICE_SUFFIXES = (".doc", ".wps", ".odt", ".rtf")
 
 
@@ -80,34 +81,72 @@ def read_document(path: str | os.PathLike) -> ReadResult:
 
 
 def read_bytes(data: bytes, name: str, suffix: str) -> ReadResult:
+    """Read a report from its bytes; ``name`` and ``suffix`` are the file's."""
     cleaner = _Cleaner()
     kind = _kind(data, suffix)
-    if kind == "html":
-        from report_kit.ingest.html import read_html
-
-        document = read_html(data, cleaner)
-    elif kind == "docx":
-        from report_kit.ingest.docx import read_docx
-
-        document = read_docx(data, cleaner)
-    elif kind == "pdf":
-        from report_kit.ingest.pdf import read_pdf
-
-        document = read_pdf(data, cleaner)
-    elif kind == "office":
-        from report_kit.ingest.office import read_office
-
-        document = read_office(data, suffix, cleaner)
-    else:
-        from report_kit.ingest.html import decode
-        from report_kit.ingest.text import read_text
-
-        document = read_text(decode(data), cleaner)
+    try:
+        document = _read(kind, data, suffix, cleaner)
+    except _Refused as refused:
+        return ReadResult(None, refused.findings, kind=kind)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+        raise
+    except Exception as exc:  # a damaged file: a finding with the reason, never a traceback
+        reason = f"{KIND_NAMES.get(kind, '文件')}已损坏或不完整（{type(exc).__name__}）"
+        return ReadResult(None, [emit("F.corrupt", {"reason": reason})], kind=kind)
+    if isinstance(document, ReadResult):
+        return document
     document.traditional |= cleaner.traditional
     document.pinyin += cleaner.pinyin
     from report_kit.ingest.assemble import assemble
 
     return assemble(document, name, hashlib.sha256(data).hexdigest())
+
+
+KIND_NAMES = {
+    "html": "网页",
+    "txt": "文本文件",
+    "text": "文本文件",
+    "docx": "Word文档",
+    "pdf": "PDF文件",
+    "office": "文档",
+}
+
+
+class _Refused(Exception):
+    def __init__(self, findings) -> None:
+        super().__init__("refused")
+        self.findings = list(findings)
+
+
+def _read(kind: str, data: bytes, suffix: str, cleaner: _Cleaner):
+    if kind == "mislabelled":
+        reason = f"扩展名是{suffix}，但文件内容不是该格式（可能是改了扩展名的其他文件，或文件不完整）"
+        raise _Refused([emit("F.corrupt", {"reason": reason})])
+    if kind == "html":
+        from report_kit.ingest.html import read_html
+
+        return read_html(data, cleaner)
+    if kind == "docx":
+        from report_kit.readers.zip_guard import check_xlsx_container
+
+        refused = check_xlsx_container(io.BytesIO(data))
+        if refused:
+            raise _Refused(refused)
+        from report_kit.ingest.docx import read_docx
+
+        return read_docx(data, cleaner)
+    if kind == "pdf":
+        from report_kit.ingest.pdf import read_pdf
+
+        return read_pdf(data, cleaner)
+    if kind == "office":
+        from report_kit.ingest.office import read_office
+
+        return read_office(data, suffix, cleaner)
+    from report_kit.ingest.html import decode
+    from report_kit.ingest.text import read_text
+
+    return read_text(decode(data), cleaner)
 
 
 def _kind(data: bytes, suffix: str) -> str:
@@ -118,6 +157,8 @@ def _kind(data: bytes, suffix: str) -> str:
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0") or suffix in OFFICE_SUFFIXES:
         return "office"
+    if suffix == ".docx":
+        return "mislabelled"
     lowered = head.lower()
     if (
         suffix in HTML_SUFFIXES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from report_kit.catalogue import emit
+from report_kit.ingest import KIND_NAMES
 from report_kit.ingest.meta import read_meta, unit_kind
 from report_kit.ingest.model import Document
 from report_kit.ingest.revision import recognise
@@ -11,7 +12,6 @@ from report_kit.layout import load_layout
 from report_kit.readers.base import ReadResult
 
 MAX_EXAMPLES = 8
-KIND_NAMES = {"html": "网页", "txt": "文本文件", "docx": "Word文档", "pdf": "PDF文件"}
 
 
 def _put(tree: dict, pointer: str, value) -> None:
