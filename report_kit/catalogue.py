@@ -27,6 +27,7 @@ CATEGORY_LABELS = {
     "history": "跨年度",
     "batch": "批量审核",
     "reading": "读取已发布的报告",
+    "plan": "工作要点落实",
 }
 
 

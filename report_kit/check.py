@@ -20,11 +20,14 @@ def validate_read(
     today: dt.date | None = None,
     deadline: dt.date | None = None,
     previous=None,
+    plan=None,
 ) -> FileReport:
     """Validate what a reader produced; reading findings and rule findings come out merged.
 
     ``previous`` (a :class:`report_kit.previous.PreviousSource`) adds the cross-year checks
-    against the same unit's report of the year before.
+    against the same unit's report of the year before; ``plan`` (a
+    :class:`report_kit.plan.Ledger`) adds P.task_not_addressed for each task of the unit that
+    its 落实情况 does not address.
     """
     submission = result.submission
     validator = get_validator(_format_of(submission))
@@ -59,6 +62,11 @@ def validate_read(
             )
             cross = link(cross, repairs, validator.localiser.linked_rules)
             findings.extend(attach_cells(f, result.source_map) if result.source_map else f for f in cross)
+        if plan is not None:
+            from report_kit.plan.coverage import coverage_findings
+
+            covered = coverage_findings(plan, submission)
+            findings.extend(attach_cells(f, result.source_map) if result.source_map else f for f in covered)
     unit = submission.get("unit") if isinstance(submission, dict) else None
     year = submission.get("year") if isinstance(submission, dict) else None
     return FileReport(
@@ -156,7 +164,8 @@ def check_file(
     today: dt.date | None = None,
     deadline: dt.date | None = None,
     previous=None,
+    plan=None,
 ) -> FileReport:
     return validate_read(
-        read_submission(path), os.fspath(path), today=today, deadline=deadline, previous=previous
+        read_submission(path), os.fspath(path), today=today, deadline=deadline, previous=previous, plan=plan
     )

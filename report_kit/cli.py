@@ -12,7 +12,13 @@ import click
 from report_kit.atomic import same_file
 from report_kit.commands.click_chinese import speak_chinese
 from report_kit.commands.console import say
-from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
+from report_kit.commands.options import (
+    archive_lookup_option,
+    deadline_option,
+    plan_option,
+    previous_option,
+    today_option,
+)
 
 FORMATS = ("text", "json", "csv")
 
@@ -64,7 +70,8 @@ def main() -> None:
 @deadline_option()
 @previous_option("上年报告文件，或存放上年报告的文件夹（按统一社会信用代码或单位名称查找），用于跨年度核对。")
 @archive_lookup_option()
-def check(files, fmt, output, annotate, today, deadline, previous, archive_path):
+@plan_option()
+def check(files, fmt, output, annotate, today, deadline, previous, archive_path, plan):
     """校验一个或多个填报文件（JSON、YAML或Excel工作簿），列出全部问题。"""
     from report_kit.check import check_file
     from report_kit.previous import open_previous
@@ -83,7 +90,7 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path)
         )
     # several files and one --previous FILE: that file is last year's only for its own unit
     source = open_previous(previous, archive_path, strict_file=len(files) > 1)
-    reports = [check_file(path, today=today, deadline=deadline, previous=source) for path in files]
+    reports = [check_file(path, today=today, deadline=deadline, previous=source, plan=plan) for path in files]
     if fmt == "json":
         from report_kit.writers.findings_data import render_json
 

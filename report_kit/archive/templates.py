@@ -113,6 +113,7 @@ def write_roster_templates(
     year: int | None = None,
     options: dict | None = None,
     force: bool = False,
+    plan=None,
 ) -> list[tuple[str, Path, bool]]:
     """One personalised workbook per roster unit in ``directory``: (unit, path, pre-filled from
     last year). Without ``year``, the year is the one after the latest year archived for any
@@ -144,6 +145,10 @@ def write_roster_templates(
             given["kind"] = kind
         if unit.code:
             given["code"] = unit.code
+        if plan is not None:  # template --plan: the unit's tasks of the work plan, to answer
+            from report_kit.plan.prompt import work_plan_prompt
+
+            given["work_plan"] = work_plan_prompt(plan, unit.name, kind)
         stem = names.take(template_name(unit.name, found.year or year).removesuffix(".xlsx"))
         planned.append((unit, directory / f"{stem}.xlsx", found, given))
     existing = [path for _, path, _, _ in planned if path.is_file() or path.is_symlink()]

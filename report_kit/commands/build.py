@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from report_kit.atomic import same_file
-from report_kit.commands.options import archive_lookup_option, previous_option
+from report_kit.commands.options import archive_lookup_option, plan_option, previous_option
 from report_kit.os_errors import os_reason
 
 FORCE_HINT = "改正上述错误后重新编制；确需先出草稿的，加 --force 生成标有“草稿 · 未通过校验”的文档。"
@@ -56,7 +56,8 @@ def _echo_findings(report) -> None:
 )
 @previous_option("上年报告文件，或存放上年报告的文件夹，用于跨年度核对（上年结转等）。")
 @archive_lookup_option()
-def build(submission, output, html_path, errors_path, force, template, previous, archive_path):
+@plan_option()
+def build(submission, output, html_path, errors_path, force, template, previous, archive_path, plan):
     """把填报文件（JSON、YAML或Excel工作簿）编制成年度报告：Word文档，可选网页版。
 
     报告有错误时不生成（退出码1），除非加 --force；警告不影响生成。
@@ -77,7 +78,7 @@ def build(submission, output, html_path, errors_path, force, template, previous,
     from report_kit.previous import open_previous
 
     source = open_previous(previous, archive_path)
-    report = check_file(submission, previous=source)
+    report = check_file(submission, previous=source, plan=plan)
     if source is not None:
         source.close()
     if errors_path:

@@ -58,3 +58,22 @@ def refuse_overwrite(output, *, force: bool, inputs=(), hint: str = "-o/--output
             f"“{output}”已存在，为免覆盖已填写的内容未生成；请另选文件名，或加 --force 覆盖。",
             param_hint=hint,
         )
+
+
+def _load_plan(ctx, param, value):
+    """click callback: the ledger of ``--plan`` (its JSON, or a plan document read on the fly)."""
+    if value is None:
+        return None
+    from report_kit.plan import PlanError, load_ledger
+
+    try:
+        return load_ledger(value)
+    except PlanError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def plan_option(
+    help: str = "分工台账（report-kit plan read 生成的 .json，或工作要点原文），逐项核对“落实上级年度政务公开工作要点情况”。",
+):
+    """``--plan`` of check, build, template and batch: the work-plan ledger."""
+    return click.option("--plan", "plan", callback=_load_plan, type=click.Path(dir_okay=False), help=help)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from report_kit.commands.options import force_option, refuse_overwrite
+from report_kit.commands.options import force_option, plan_option, refuse_overwrite
 
 
 def _enum_option(name: str):
@@ -117,11 +117,15 @@ def _read_or_fail(path: str, what: str) -> dict:
     type=click.Path(),
     help="报送名单（.xlsx 或 .csv，须有“单位名称”列）：为名单中每个单位各生成一份模板，存入 -o 指定的文件夹。",
 )
+@plan_option(
+    "分工台账（plan read 生成的 .json，或工作要点原文）：把本单位的任务逐项列入“落实上级年度政务公开工作要点情况”，供填写。"
+)
 def template(
-    output, unit, year, kind, level, scope, region, code, previous, fill, force, archive_path, roster
+    output, unit, year, kind, level, scope, region, code, previous, fill, force, archive_path, roster, plan
 ):
     """生成Excel填报模板（基本信息、表二、表三、表四、文字部分），供单位填写后用 check 校验。"""
     from report_kit.os_errors import os_reason
+    from report_kit.plan.prompt import work_plan_prompt
     from report_kit.writers.template_xlsx import write_workbook
 
     if fill and previous:
@@ -136,6 +140,7 @@ def template(
             options={"kind": kind, "level": level, "scope": scope, "region": region, "code": code},
             conflicts={"--previous": previous, "--fill": fill},
             force=force,
+            plan=plan,
         )
         return
     if not output.lower().endswith(".xlsx"):
@@ -164,6 +169,7 @@ def template(
             region=region,
             code=code,
             previous=last_year,
+            work_plan=work_plan_prompt(plan, unit, kind) if plan is not None else None,
         )
     except OSError as exc:
         raise click.ClickException(f"无法写入“{output}”（{os_reason(exc)}）。") from None
@@ -172,7 +178,9 @@ def template(
         click.echo("已按上年报告预填单位信息和“二、上年结转”（见单元格批注）。", err=True)
 
 
-def _from_archive(output, *, archive_path, roster, unit, year, options, conflicts, force=False) -> None:
+def _from_archive(
+    output, *, archive_path, roster, unit, year, options, conflicts, force=False, plan=None
+) -> None:
     """``template --archive … --unit …`` and ``template [--archive …] --roster … -o DIR``."""
     from pathlib import Path
 
@@ -193,7 +201,7 @@ def _from_archive(output, *, archive_path, roster, unit, year, options, conflict
                 f"与 --roster 同用时 -o 应为文件夹（实际为“{output}”），如 -o 填报模板/。",
                 param_hint="-o/--output",
             )
-        _write_roster(output, archive_path, roster, year, options, force)
+        _write_roster(output, archive_path, roster, year, options, force, plan)
         return
     unit, options = unit_identity(unit, options)
     if not unit and not options.get("code"):
@@ -217,6 +225,10 @@ def _from_archive(output, *, archive_path, roster, unit, year, options, conflict
             "请核对单位名称，或不用 --archive 生成空白模板。"
         )
     try:
+        if plan is not None:
+            from report_kit.plan.prompt import work_plan_prompt
+
+            options = {**options, "work_plan": work_plan_prompt(plan, unit, options.get("kind"))}
         write_unit_template(output, found, unit, options)
     except OSError as exc:
         raise click.ClickException(f"无法写入“{output}”：{os_reason(exc)}。") from None
@@ -239,7 +251,7 @@ def _from_archive(output, *, archive_path, roster, unit, year, options, conflict
         )
 
 
-def _write_roster(output, archive_path, roster, year, options, force) -> None:
+def _write_roster(output, archive_path, roster, year, options, force, plan=None) -> None:
     from pathlib import Path
 
     from report_kit.archive.templates import ExistingTemplates, write_roster_templates
@@ -264,10 +276,12 @@ def _write_roster(output, archive_path, roster, year, options, force) -> None:
         if archive_path:
             with open_archive(archive_path, create=False) as store:
                 written = write_roster_templates(
-                    store, units, output, year=year, options=options, force=force
+                    store, units, output, year=year, options=options, force=force, plan=plan
                 )
         else:
-            written = write_roster_templates(None, units, output, year=year, options=options, force=force)
+            written = write_roster_templates(
+                None, units, output, year=year, options=options, force=force, plan=plan
+            )
     except ExistingTemplates as exc:
         shown = "、".join(f"“{p.name}”" for p in exc.paths[:5]) + (
             f"等{len(exc.paths)}个文件" if len(exc.paths) > 5 else ""

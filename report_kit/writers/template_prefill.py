@@ -68,6 +68,7 @@ def template_values(
     code: str | None = None,
     previous: dict | None = None,
     format_revision: str = "2021",
+    work_plan: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Pointer → value to pre-fill, and pointer → cell notes, for one workbook.
 
@@ -96,6 +97,8 @@ def template_values(
         "/scope": scope,
     }
     values.update({pointer: value for pointer, value in given.items() if value is not None})
+    if work_plan and not values.get("/text/other/work_plan"):  # template --plan: the unit's tasks
+        values["/text/other/work_plan"] = work_plan
     if submission is None:
         if "/scope" not in values and values.get("/unit/kind"):
             values["/scope"] = "government" if values["/unit/kind"] == "government" else "agency"
