@@ -22,7 +22,14 @@ from report_kit.writers.template_xlsx import usual_permissions
 RESULT_SHEET = "校验结果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own 「差」 and 「中性」 colours
 AUTHOR = "report_kit"
-MAX_COMMENT = 30_000  # Excel refuses comments beyond 32 767 characters
+MAX_COMMENT = 30_000
+RESULT_COLUMNS = (
+    ("级别", 6),
+    ("规则", 20),
+    ("位置", 20),
+    ("问题", 60),
+    ("修改建议", 44),
+)  # Excel refuses comments beyond 32 767 characters
 
 
 def annotate_workbook(
@@ -108,8 +115,10 @@ def _note(finding: Finding) -> str:
 
 def _result_sheet(book, report: FileReport) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     from report_kit.writers.safe_cells import neutralise
+    from report_kit.writers.sheet_print import break_pages, row_height, setup_print
 
     name = RESULT_SHEET
     while name in book.sheetnames:
@@ -122,23 +131,34 @@ def _result_sheet(book, report: FileReport) -> None:
         f"校验结果：{status}（错误 {counts['error']} 项，警告 {counts['warning']} 项，提示 {counts['info']} 项）"
     )
     ws["A1"].font = Font(bold=True, size=13)
-    headers = ("级别", "规则", "位置", "问题", "修改建议")
-    for col, text in enumerate(headers, start=1):
-        ws.cell(2, col, text).font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for col, (text, width) in enumerate(RESULT_COLUMNS, start=1):
+        cell = ws.cell(2, col, text)
+        cell.font, cell.fill = Font(bold=True), header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
+    one_line = Alignment(vertical="top", shrink_to_fit=True)  # a rule id never breaks mid-word
+    heights = {1: 22.0, 2: 18.0}
     for row, finding in enumerate(report.findings, start=3):
         where = "、".join(dict.fromkeys(loc.address or loc.label or loc.pointer for loc in finding.locations))
         values = (SEVERITY_LABELS[finding.severity], finding.rule, where, finding.message, finding.suggestion)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col, neutralise(value))
-            cell.alignment = wrap
+            cell.alignment = one_line if col == 2 else wrap
         if finding.severity in FILLS:
             ws.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
-    for letter, width in zip("ABCDE", (8, 22, 24, 80, 60)):
-        ws.column_dimensions[letter].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+        # no suite re-fits the rows of a file it did not write: each row gets its text's height
+        heights[row] = ws.row_dimensions[row].height = row_height(
+            (value, width) for value, (_, width) in zip(values, RESULT_COLUMNS) if value != finding.rule
+        )
+    ws.freeze_panes = "A3"
+    width = sum(width for _, width in RESULT_COLUMNS)
+    setup_print(ws, landscape=True, header_rows=(2, 2))
+    last = 2 + len(report.findings)
+    break_pages(
+        ws, heights, total_width=width, landscape=True, keep_together=[(last - 1, last)], repeated=(2, 2)
+    )
     book.active = 0
     for sheet in book.worksheets[1:]:
         sheet.sheet_view.tabSelected = False
