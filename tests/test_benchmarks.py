@@ -24,3 +24,13 @@ def test_validation_benchmark():
     results = _load("bench_validate").main()
     assert results["valid_median_ms"] < 2 * 3  # target 2 ms; generous for loaded CI machines
     assert results["cli_median_ms"] < 300 * 3
+
+
+@pytest.mark.slow
+def test_serve_benchmark():
+    """200 uploads from 20 concurrent clients are all kept; upload and office page in bounds."""
+    pytest.importorskip("httpx")
+    results = _load("bench_serve").main([])
+    assert results["load_failures"] == 0 and results["load_kept"] == 200
+    assert results["upload_p50_ms"] < 100 * 3  # target 100 ms on 2 cores
+    assert results["office_first_ms"] < 300 * 3 and results["office_p50_ms"] < 300  # target 300 ms

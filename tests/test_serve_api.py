@@ -149,7 +149,7 @@ def test_revoked_link_answers_404_and_reissue_gives_a_working_one(served, books)
     good, _ = books
     paths = links(root)
     office = paths[links_module.OFFICE_NAME]
-    page = client.get(office).text
+    page = client.get(office + "links").text
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
     unit_id = client.app.state.service.store.read().one("SELECT id FROM serve_units WHERE name = ?", (UNIT,))[
         "id"
@@ -180,7 +180,7 @@ def test_state_changing_forms_need_the_csrf_token_and_the_same_origin(served, bo
     assert (
         client.post(office + "links/revoke", data={"csrf": "0" * 64, "unit": str(unit_id)}).status_code == 403
     )
-    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(office).text).group(1)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(office + "links").text).group(1)
     foreign = {"origin": "http://evil.example"}
     answer = client.post(office + "links/revoke", data={"csrf": csrf, "unit": str(unit_id)}, headers=foreign)
     assert answer.status_code == 403

@@ -8,12 +8,14 @@ Starlette's thread pool, so one slow upload never holds up another request.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import json
 import logging
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -22,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -81,6 +83,12 @@ class Service:
         self.pool = pool or WorkerPool(config.workers, config.job_timeout, config.memory_limit)
         self.reviews = ReviewCache(self.store)
         self.csrf_key = self.store.setting("csrf_key", lambda: secrets.token_hex(32)).encode()
+        self.templates = Jinja2Templates(directory=str(HERE / "pages"))
+        self.templates.env.globals["static"] = "/static/"
+        self._office_lock = threading.Lock()
+        self._office_cache: tuple | None = None
+        self._refresh_lock = threading.Lock()
+        self._refresh_wanted = self._refreshing = self._closed = False
 
     def csrf(self, link: links_module.Link, purpose: str) -> str:
         message = f"{link.id}:{purpose}".encode()
@@ -93,7 +101,45 @@ class Service:
         config = self.config
         return self.reviews.get(year=config.year, today=config.day(), deadline=config.deadline)
 
+    def office_html(self, base: str) -> str:
+        """The office page, rendered once per change of the data (an upload, a link, the day):
+        the office reloads it often, the jurisdiction changes far less often."""
+        from report_kit.serve.office import office_context
+
+        key = (self.store.generation(), self.config.day(), base)
+        with self._office_lock:
+            if self._office_cache is not None and self._office_cache[0] == key:
+                return self._office_cache[1]
+            context = {**office_context(self), "base": base, "office": True, "static": "/static/"}
+            html = self.templates.get_template("office.html").render(context)
+            self._office_cache = (key, html)
+            return html
+
+    def refresh_soon(self) -> None:
+        """After an upload: rebuild the review and the office page in the background (one
+        rebuild at a time, the latest change wins), so the office rarely waits for it."""
+        with self._refresh_lock:
+            self._refresh_wanted = True
+            if self._refreshing:
+                return
+            self._refreshing = True
+        threading.Thread(target=self._refresh, name="office-refresh", daemon=True).start()
+
+    def _refresh(self) -> None:
+        while True:
+            with self._refresh_lock:
+                if not self._refresh_wanted or self._closed:
+                    self._refreshing = False
+                    return
+                self._refresh_wanted = False
+            with contextlib.suppress(Exception):  # a failure here only costs the cache
+                office = links_module.listed_links(self.store)[0]
+                if office["token"]:
+                    self.office_html(links_module.link_path(office["token"]))
+
     def close(self) -> None:
+        with self._refresh_lock:
+            self._closed = True
         self.pool.close()
         self.store.close()
 
@@ -187,6 +233,7 @@ def _keep(service: Service, link: links_module.Link, file_name: str, content: by
         ),
     )
     archive_upload(service, row["id"], file_name, content, job["submission"], job["entry"])
+    service.refresh_soon()
     return job, row
 
 
@@ -375,10 +422,20 @@ async def api_review(request: Request) -> Response:
 
 
 async def _office_page(request, link, service: Service, templates, base) -> Response:
-    from report_kit.serve.office import office_context
+    html = await run_in_threadpool(service.office_html, base)
+    return HTMLResponse(html)
 
-    context = await run_in_threadpool(office_context, service, link)
-    return templates.TemplateResponse(request, "office.html", {**context, "base": base, "office": True})
+
+async def links_page(request: Request) -> Response:
+    link = await _link(request, links_module.ROLE_OFFICE)
+    service: Service = request.app.state.service
+    from report_kit.serve.office import links_context
+
+    context = await run_in_threadpool(links_context, service, link)
+    base = links_module.link_path(link.token)
+    return service.templates.TemplateResponse(
+        request, "links.html", {**context, "base": base, "office": True}
+    )
 
 
 async def office_unit(request: Request) -> Response:
@@ -445,7 +502,7 @@ async def manage_link(request: Request) -> Response:
     if target == "office" and action == "reissue":
         token = await run_in_threadpool(links_module.reissue, service.store, None)
         await run_in_threadpool(_write_links, service)
-        return RedirectResponse(links_module.link_path(token) + "#links", status_code=303)
+        return RedirectResponse(links_module.link_path(token) + "links", status_code=303)
     if not isinstance(target, str) or not target.isdigit():
         raise HTTPException(400, "请求无效")
     unit = await run_in_threadpool(
@@ -460,7 +517,7 @@ async def manage_link(request: Request) -> Response:
     else:
         await run_in_threadpool(links_module.reissue, service.store, unit["id"])
     await run_in_threadpool(_write_links, service)
-    return RedirectResponse(links_module.link_path(link.token) + "#links", status_code=303)
+    return RedirectResponse(links_module.link_path(link.token) + "links", status_code=303)
 
 
 def _write_links(service: Service) -> None:
@@ -543,13 +600,12 @@ def create_app(
         Route(f"{token}/review.xlsx", review_xlsx),
         Route(f"{token}/units/{{unit_id:int}}/", office_unit),
         Route(f"{token}/units/{{unit_id:int}}/uploads/{{upload_id:int}}/{{kind}}", download),
+        Route(f"{token}/links", links_page),
         Route(f"{token}/links/{{action}}", manage_link, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     app.state.service = service
-    templates = Jinja2Templates(directory=str(HERE / "pages"))
-    templates.env.globals["static"] = "/static/"
-    app.state.templates = templates
+    app.state.templates = service.templates
     app.add_middleware(SecurityHeaders)
     return app

@@ -30,7 +30,7 @@ def bars(items: list[tuple[str, int]], css: dict[str, str] | None = None) -> lis
     ]
 
 
-def office_context(service, link) -> dict:
+def office_context(service) -> dict:
     review = service.review()
     data = review.data
     counts = data["status_counts"]
@@ -41,10 +41,6 @@ def office_context(service, link) -> dict:
             from report_kit.writers.report_html import render_table
 
             aggregate_tables.append(render_table(table, 100 + number))
-    links = [
-        {**row, "url": links_module.full_url(service.config.base_url, row["token"]) if row["token"] else ""}
-        for row in links_module.listed_links(service.store)
-    ]
     return {
         "units": review.units,
         "counts": counts,
@@ -56,8 +52,15 @@ def office_context(service, link) -> dict:
         "aggregate_count": review.result.aggregate_count,
         "year": data.get("year"),
         "deadline": service.config.deadline,
-        "links": links,
-        "csrf": service.csrf(link, "links"),
         "state_classes": STATE_CLASSES,
         "plan": None,
     }
+
+
+def links_context(service, link) -> dict:
+    """The link management page: every live link (the office's first) and the forms' token."""
+    links = [
+        {**row, "url": links_module.full_url(service.config.base_url, row["token"]) if row["token"] else ""}
+        for row in links_module.listed_links(service.store)
+    ]
+    return {"links": links, "csrf": service.csrf(link, "links")}
