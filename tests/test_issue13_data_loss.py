@@ -170,3 +170,37 @@ def test_only_erroneous_versions_are_used_but_said_and_marked(tmp_path):
     assert "2023*" in history.output and "校验有错误" in history.output
     years = json.loads(run("history", UNIT, "--archive", db, "--format", "json").output)["years"]
     assert years[0]["valid"] is False
+
+
+# ------------------------------------------------------------------ 4. the batch deadline is local
+
+
+def _late_findings(tmp_path, published_on, deadline, **unit):
+    data = json.loads(Y2024.read_text(encoding="utf-8"))
+    data["published_on"] = published_on
+    data["unit"].update(unit)
+    inbox = tmp_path / "in"
+    inbox.mkdir(exist_ok=True)
+    (inbox / "a.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    review = tmp_path / "review"
+    run("batch", inbox, "-o", review, "--deadline", deadline, "--today", "2025-06-01")
+    data = json.loads((review / "审核结果.json").read_text(encoding="utf-8"))
+    return [f for f in data["findings"] if f["rule"] == "D.late"]
+
+
+def test_a_later_batch_deadline_does_not_excuse_a_late_department(tmp_path):
+    late = _late_findings(tmp_path, "2025-02-20", "2025-03-31")
+    assert len(late) == 1 and "法定期限2025-01-31" in late[0]["message"]
+    assert "第四十九条" in late[0]["suggestion"]
+
+
+def test_an_earlier_batch_deadline_applies_to_departments_as_local(tmp_path):
+    late = _late_findings(tmp_path, "2025-01-25", "2025-01-20")
+    assert len(late) == 1 and "本地期限2025-01-20" in late[0]["message"]
+    assert "本地" in late[0]["suggestion"] and "第四十九条" not in late[0]["suggestion"]
+
+
+def test_the_batch_deadline_is_the_only_one_for_townships(tmp_path):
+    late = _late_findings(tmp_path, "2025-04-20", "2025-03-31", kind="township", level="township")
+    assert len(late) == 1 and "本地期限2025-03-31" in late[0]["message"]
+    assert _late_findings(tmp_path, "2025-03-20", "2025-03-31", kind="township", level="township") == []

@@ -23,7 +23,9 @@ def today_option(help: str = "以该日期为“今天”（YYYY-MM-DD），用�
 
 def deadline_option():
     return click.option(
-        "--deadline", callback=parse_date, help="本批次的发布期限（YYYY-MM-DD），代替法定期限。"
+        "--deadline",
+        callback=parse_date,
+        help="本地规定的发布期限（YYYY-MM-DD）：用于法律未规定期限的乡镇、街道；对政府部门和本级政府只在早于法定期限时适用。",
     )
 
 

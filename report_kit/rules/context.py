@@ -30,7 +30,7 @@ class Context:
     today: dt.date
     bad: frozenset[str] = frozenset()
     numbers: dict[str, int | float] = field(default_factory=dict)
-    deadline: dt.date | None = None  # a batch may set one (rules.md §4), overriding the statute
+    deadline: dt.date | None = None  # a local deadline (rules.md §4): where the law sets none, or earlier
 
     @classmethod
     def build(cls, submission: dict, layout: Layout, today: dt.date, bad: set[str]) -> Context:

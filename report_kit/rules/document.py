@@ -112,19 +112,24 @@ def compile_deadline(rule: Rule, layout: Layout) -> list[Check]:
         if published is None:
             return
         year = _year(ctx)
-        if ctx.deadline is not None:
-            deadline = ctx.deadline
-            entry = {"label": "本批次规定的年度报告", "month": deadline.month, "day": deadline.day}
-        else:
-            deadline, entry = deadline_for(rule, ctx.value("/scope"), ctx.value("/unit/kind"), year)
+        deadline, entry = deadline_for(rule, ctx.value("/scope"), ctx.value("/unit/kind"), year)
+        kind = rule.raw["statutory_deadline"]
+        text = f"次年{entry['month']}月{entry['day']}日" if entry else ""
+        # a batch's (local) deadline applies where the law sets none and can only be earlier
+        if ctx.deadline is not None and (deadline is None or ctx.deadline < deadline):
+            deadline, kind = ctx.deadline, rule.raw["local_deadline"]
+            entry = {"label": kind["label"]}
+            text = f"{deadline.year}年{deadline.month}月{deadline.day}日"
         if deadline is None or published <= deadline:
             return
         yield rule.finding(
             {
                 "published_on": published.isoformat(),
                 "deadline": deadline.isoformat(),
+                "deadline_name": kind["name"],
                 "deadline_label": entry["label"],
-                "deadline_text": f"{entry['month']}月{entry['day']}日",
+                "deadline_text": text,
+                "deadline_basis": kind["basis"],
                 "days": (published - deadline).days,
             },
             (location(layout, "/published_on"),),
