@@ -942,7 +942,9 @@ def test_statutory_deadlines_by_kind_and_override(tmp_path):
     assert late == {"dept.json": True, "gov.json": False, "town.json": False}
     batch(inbox, "-o", tmp_path / "r2", "--today", "2025-07-01", "--deadline", "2025-02-15")
     late = {row["file"]: row["late"] for row in load_json(tmp_path / "r2")["summary"]}
-    assert late == {"dept.json": False, "gov.json": True, "town.json": True}
+    # issue 13: the batch deadline is local — it never excuses a department late by law
+    # (1月31日), makes the government's 3月31日 earlier, and is the only one for a township
+    assert late == {"dept.json": True, "gov.json": True, "town.json": True}
 
 
 def test_roster_csv_with_bom_crlf_and_tabs(tmp_path):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from pathlib import Path
 
+import openpyxl
 from click.testing import CliRunner
 
 from report_kit.cli import main
@@ -204,3 +206,79 @@ def test_the_batch_deadline_is_the_only_one_for_townships(tmp_path):
     late = _late_findings(tmp_path, "2025-04-20", "2025-03-31", kind="township", level="township")
     assert len(late) == 1 and "本地期限2025-03-31" in late[0]["message"]
     assert _late_findings(tmp_path, "2025-03-20", "2025-03-31", kind="township", level="township") == []
+
+
+# ------------------------------------------------------------------ 5. the review is published as one unit
+
+
+def _review(tmp_path, *units):
+    from report_kit.batch.run import run_batch
+
+    inbox = tmp_path / "in"
+    inbox.mkdir(exist_ok=True)
+    data = json.loads(Y2024.read_text(encoding="utf-8"))
+    for name in units:
+        data["unit"]["name"] = name
+        (inbox / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    import datetime as dt
+
+    return run_batch(inbox, today=dt.date(2025, 6, 1), jobs=1)
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_kill_during_publishing_never_mixes_two_runs(tmp_path, monkeypatch):
+    """Every rename of the publishing step is a possible kill -9: the folder is wholly old or
+    wholly new at each of them (SystemExit stands for the kill; nothing is cleaned up after)."""
+    import os
+
+    from report_kit.batch import outputs
+
+    review = tmp_path / "review"
+    outputs.write_outputs(_review(tmp_path, "甲局"), review)
+    (review / "说明.txt").write_text("clerk's own notes", encoding="utf-8")
+    old = _snapshot(review)
+    second = _review(tmp_path, "甲局", "乙局")
+    real_replace, real_rename = os.replace, os.rename
+    for fail_at in range(1, 6):
+        calls = {"n": 0}
+
+        def killed(src, dst, *, _real, _fail_at=fail_at, _calls=calls):
+            _calls["n"] += 1
+            if _calls["n"] == _fail_at:
+                raise SystemExit("killed")
+            return _real(src, dst)
+
+        monkeypatch.setattr(outputs.os, "replace", lambda a, b: killed(a, b, _real=real_replace))
+        monkeypatch.setattr(outputs.os, "rename", lambda a, b: killed(a, b, _real=real_rename))
+        monkeypatch.setattr(outputs.shutil, "rmtree", lambda *a, **k: None)  # killed: no clean-up
+        with contextlib.suppress(SystemExit):
+            outputs.write_outputs(second, review)
+        monkeypatch.undo()
+        now = _snapshot(review) if review.exists() else {}
+        assert now, fail_at
+        if now == old:
+            continue
+        # new: JSON, workbook, pages and overview all of the second run, the notes kept
+        assert len(json.loads(now[Path("审核结果.json")])["summary"]) == 2, fail_at
+        assert openpyxl.load_workbook(review / "审核结果.xlsx")["汇总"].max_row == 3, fail_at
+        assert len(list((review / "units").iterdir())) == 2, fail_at
+        assert "乙局" in (review / "index.html").read_text(encoding="utf-8"), fail_at
+        assert (review / "说明.txt").read_text(encoding="utf-8") == "clerk's own notes"
+        break
+    final = _snapshot(review)
+    assert final[Path("说明.txt")] == b"clerk's own notes"
+
+
+def test_without_a_system_swap_the_review_is_still_old_or_new(tmp_path, monkeypatch):
+    from report_kit.batch import outputs
+
+    review = tmp_path / "review"
+    outputs.write_outputs(_review(tmp_path, "甲局"), review)
+    monkeypatch.setattr(outputs, "exchange", lambda a, b: False)
+    outputs.write_outputs(_review(tmp_path, "甲局", "乙局"), review)
+    data = json.loads((review / "审核结果.json").read_text(encoding="utf-8"))
+    assert len(data["summary"]) == 2 and len(list((review / "units").iterdir())) == 2
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

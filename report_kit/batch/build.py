@@ -43,6 +43,8 @@ def build_reports(
     """Build reports into review_dir/reports; returns Chinese messages for the user.
 
     Each writer writes atomically; one report failing is reported and the others go on.
+    ``batch --build`` uses :func:`build_into` on the staged review instead, so that the
+    reports are published together with the review they belong to.
     """
     writers = _writers()
     if writers is None:
@@ -58,6 +60,24 @@ def build_reports(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     messages.insert(0, f"已为 {built} 份通过审核的报告生成Word和网页版，保存在 {target}。")
+    return messages
+
+
+def build_into(
+    result: BatchResult,
+    directory: str | os.PathLike,
+    folder: Path,
+    shown: str | os.PathLike,
+    progress: TextIO | None = None,
+) -> list[str]:
+    """Build the reports into ``folder/reports`` (a staged review); ``shown`` is the review
+    folder named in the message."""
+    writers = _writers()
+    if writers is None:
+        return [UNAVAILABLE]
+    messages, built = _build_all(result, directory, folder, writers, progress)
+    shown_dir = Path(shown) / REPORTS_DIR
+    messages.insert(0, f"已为 {built} 份通过审核的报告生成Word和网页版，保存在 {shown_dir}。")
     return messages
 
 

@@ -93,13 +93,18 @@ def batch(
     )
     if source is not None:
         source.close()
-    try:
-        write_outputs(result, output)
-        if build:
-            from report_kit.batch.build import build_reports
+    built: list[str] = []
+    extra = None
+    if build:
+        from report_kit.batch.build import build_into
 
-            for message in build_reports(result, directory, output, progress=sys.stderr):
-                click.echo(message, err=True)
+        def extra(folder):  # the reports are published with the review, as one unit
+            built.extend(build_into(result, directory, folder, output, progress=sys.stderr))
+
+    try:
+        write_outputs(result, output, extra=extra)
+        for message in built:
+            click.echo(message, err=True)
     except OSError as exc:  # disk full, no permission …: a clear message, never a traceback
         raise click.ClickException(
             f"无法写入审核结果文件夹“{output}”：{os_reason(exc)}。原有的审核结果（如有）未被改动。"
