@@ -102,6 +102,8 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
             [_td(r["unit"]), _td(r["state"], "nowrap"), _td("、".join(r["files"]))] for r in troubles
         ]
         body.append(_table(["单位名称", "核对结果", "提交文件"], trouble_rows))
+    if result.plan is not None:
+        body.append(_plan_section(result.plan))
     catalogue = load_catalogue()
     top = result.rule_counts()[:15]
     if top:
@@ -116,6 +118,21 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
         body.extend(f"<li>{_e(name)}</li>\n" for name in result.skipped)
         body.append("</ul>\n")
     return _page(f"{year}年度报告批量审核结果", "".join(body))
+
+
+def _plan_section(plan: dict) -> str:
+    """batch --plan: the tasks × units table (已说明 / 未说明 / 未报送)."""
+    counts = plan["counts"]
+    title = plan["document"].get("title") or "工作要点"
+    head = f'<h2 id="plan">工作要点落实：《{_e(title)}》</h2>\n'
+    head += "<p>" + "；".join(f"{_e(k)} {n} 项" for k, n in counts.items()) + "。</p>\n"
+    headers = ["序号", "任务"] + [u["name"] for u in plan["units"]]
+    rows = []
+    for row in plan["tasks"]:
+        cells = [_td(row["number"] or row["id"], "nowrap"), _td(row["task"])]
+        cells += [_td(status, f"nowrap p-{status}" if status else "") for status in row["statuses"]]
+        rows.append(cells)
+    return head + _table(headers, rows)
 
 
 YEAR_OVER_YEAR_HEADERS = ["本年新收", "上年新收", "增减", "本年办结", "上年办结", "增减", "变化较大"]

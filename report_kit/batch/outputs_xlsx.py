@@ -495,11 +495,38 @@ def build_review_workbook(result: BatchResult) -> Workbook:
         roster.append(["未提供报送名单（--roster），未进行名单核对。"])
     else:
         _rows(roster, ROSTER_COLUMNS, result.roster, status_key=None)
+    if result.plan is not None:
+        _plan_sheet(wb.create_sheet("工作要点落实"), result.plan)
     _aggregate_sheet(wb, result)
     stamp = dt.datetime.fromisoformat(result.generated_on)
     wb.properties.created = stamp
     wb.properties.creator = "report_kit"
     return wb
+
+
+PLAN_FILLS = {"已说明": GREEN_FILL, "未说明": ORANGE_FILL, "未报送": RED_FILL}
+
+
+def _plan_sheet(ws, plan: dict) -> None:
+    """batch --plan: tasks down, units across, each cell 已说明 / 未说明 / 未报送 (blank: not the
+    unit's task). Printed A4 landscape, one page wide, the unit row repeated."""
+    setup_print(ws, landscape=True, header_rows=(1, 1))
+    ws.freeze_panes = "C2"
+    widths = [8, 40] + [6] * len(plan["units"])
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    vertical = Alignment(text_rotation=255, horizontal="center", vertical="center", wrap_text=True)
+    header = [_styled(ws, "序号", font=Font(bold=True)), _styled(ws, "任务", font=Font(bold=True))]
+    header += [_styled(ws, unit["name"], alignment=vertical, border=BORDER) for unit in plan["units"]]
+    ws.append(header)
+    for row in plan["tasks"]:
+        cells = [_styled(ws, row["number"] or row["id"]), _styled(ws, row["task"])]
+        for status in row["statuses"]:
+            style = {"alignment": CENTER, "border": BORDER}
+            if status in PLAN_FILLS:
+                style["fill"] = PLAN_FILLS[status]
+            cells.append(_styled(ws, status, **style))
+        ws.append(cells)
 
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)

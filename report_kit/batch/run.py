@@ -50,6 +50,7 @@ class BatchResult:
     generated_on: str
     aggregate_files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # file (as shown) -> path on disk
+    plan: dict[str, Any] | None = None  # batch --plan: tasks × units (plan.review.review_plan)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -255,6 +256,7 @@ def run_batch(
     pool_threshold: int = POOL_THRESHOLD,
     timeout: float = FILE_TIMEOUT,
     after_validation: Callable[[list[dict], dict[str, str]], None] | None = None,
+    plan=None,
 ) -> BatchResult:
     """``after_validation(entries, paths)`` (``paths``: entry file → path on disk) runs once the
     batch findings are attached and before the statuses are set (the year-over-year step,
@@ -301,6 +303,7 @@ def run_batch(
         skipped=found.skipped,
         sources={rel: path for path, rel in items},
         after_validation=after_validation,
+        plan=plan,
     )
 
 
@@ -313,6 +316,7 @@ def review_entries(
     skipped: list[str] | None = None,
     sources: dict[str, str] | None = None,
     after_validation: Callable[[list[dict], dict[str, str]], None] | None = None,
+    plan=None,
 ) -> BatchResult:
     """The batch's own checks (year, roster, duplicates, regions) and the aggregate over
     entries already validated (``worker.entry_of``): the folder review of ``run_batch`` and
@@ -325,7 +329,13 @@ def review_entries(
     roster_rows, missing = _check_roster_and_duplicates(entries, roster, expected)
     if after_validation is not None:
         after_validation(entries, sources)
+    plan_matrix = None
+    if plan is not None:  # batch --plan: each unit's 落实情况 against its tasks
+        from report_kit.plan.review import review_plan
+
+        plan_matrix = review_plan(entries, plan, roster)
     for entry in entries:
+        entry.pop("work_plan", None)
         entry["status"] = _status(entry)
 
     aggregator = Aggregator()
@@ -365,6 +375,7 @@ def review_entries(
         generated_on=today.isoformat(),
         aggregate_files=aggregated,
         sources=sources,
+        plan=plan_matrix,
     )
 
 

@@ -208,4 +208,5 @@ def to_data(result: BatchResult) -> dict[str, Any]:
             # the same sums under their canonical keys, so aggregate["applications"] reads like a submission
             **result.aggregate,
         },
+        **({"plan": result.plan} if result.plan is not None else {}),
     }

@@ -69,8 +69,15 @@ def entry_of(report, rel: str) -> dict[str, Any]:
             "findings": findings,
             "vector": cell_vector(submission) if submission and valid else None,
             "unsummable": _unsummable(submission) if submission and valid else None,
+            "work_plan": _work_plan(submission),  # for batch --plan; dropped before any output
         }
     )
+
+
+def _work_plan(submission: dict | None) -> str:
+    text = submission.get("text") if submission else None
+    other = text.get("other") if isinstance(text, dict) else None
+    return _text(other.get("work_plan")) if isinstance(other, dict) else ""
 
 
 def failed_entry(rel: str, rule: str, reason: str, what: str = "整个文件") -> dict[str, Any]:

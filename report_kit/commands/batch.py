@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from report_kit.commands.console import say
-from report_kit.commands.options import archive_lookup_option, deadline_option, previous_option, today_option
+from report_kit.commands.options import (
+    archive_lookup_option,
+    deadline_option,
+    plan_option,
+    previous_option,
+    today_option,
+)
 from report_kit.os_errors import os_reason
 
 
@@ -29,6 +35,11 @@ def _existing(value, folder: bool):
         what = "是文件夹，不是名单文件" if path.is_dir() else "不存在"
         raise click.BadParameter(f"名单文件“{value}”{what}。")
     return value
+
+
+def plan_path(plan):
+    """The plan file given to --plan, so that a plan kept in the reports folder is not reviewed."""
+    return getattr(plan, "source", "") or None
 
 
 @click.command()
@@ -55,8 +66,11 @@ def _existing(value, folder: bool):
     show_default=True,
     help="本年新收申请或办理结果总计与上年相比增减超过该倍数时给出提示。",
 )
+@plan_option(
+    "分工台账（plan read 生成的 .json，或工作要点原文）：逐项核对各单位的落实情况，审核结果中增加“工作要点落实”表。"
+)
 def batch(
-    directory, output, roster, deadline, year, jobs, build, today, previous, archive_path, change_factor
+    directory, output, roster, deadline, year, jobs, build, today, previous, archive_path, change_factor, plan
 ):
     """批量审核一个文件夹中的全部填报文件，生成审核结果（Excel、JSON、网页）。"""
     from report_kit.batch.outputs import write_outputs
@@ -87,9 +101,10 @@ def batch(
         deadline=deadline,
         jobs=jobs,  # None: every core this process may use (execute.default_jobs)
         exclude=Path(output),
-        exclude_files=(roster,) if roster else (),
+        exclude_files=tuple(p for p in (roster, plan_path(plan)) if p),
         progress=sys.stderr,
         after_validation=linker,
+        plan=plan,
     )
     if source is not None:
         source.close()
@@ -119,6 +134,13 @@ def batch(
         + (f"；跳过非填报文件 {counts['skipped']} 个" if counts["skipped"] else "")
         + "。"
     )
+    if result.plan is not None:
+        counts = result.plan["counts"]
+        _say(
+            "工作要点落实："
+            + "，".join(f"{k} {n} 项" for k, n in counts.items())
+            + "（见“工作要点落实”表）。"
+        )
     if linker is not None and linker.add:
         for message in linker.messages:
             click.echo(message, err=True)

@@ -130,7 +130,9 @@ def load_ledger(path: str | os.PathLike) -> Ledger:
             raise PlanError(
                 f"分工台账“{path.name}”无法读取：{exc.__class__.__name__}，请用 report-kit plan read 重新生成。"
             ) from None
-        return Ledger.from_dict(data)
+        ledger = Ledger.from_dict(data)
+        ledger.source = str(path)
+        return ledger
     from report_kit.plan.read import read_plan
 
     return read_plan(path)

@@ -7,6 +7,7 @@ import io
 
 from report_kit.plan.ledger import Ledger
 from report_kit.writers.safe_cells import neutralise
+from report_kit.writers.sheet_print import setup_print
 
 COLUMNS = (("序号", 8), ("任务", 70), ("牵头单位", 24), ("责任单位", 30), ("完成时限", 14))
 
@@ -43,22 +44,14 @@ def ledger_workbook(ledger: Ledger):
                 row += 1
             heading = list(task.path[:2])
         units = "、".join(task.units)
-        if task.inherited:
-            units = units  # the ledger JSON keeps the flag; print shows the units as they apply
         values = (task.number or "", task.text, "、".join(task.lead_units), units, task.deadline or "")
         for col, value in enumerate(values, 1):
             cell = ws.cell(row=row, column=col, value=neutralise(value))
             cell.border = border
             cell.alignment = wrap
         row += 1
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "2:2"
+    setup_print(ws, landscape=True, header_rows=(2, 2))
     ws.freeze_panes = "A3"
-    ws.print_options.horizontalCentered = True
     return wb
 
 
