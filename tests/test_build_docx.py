@@ -102,7 +102,8 @@ def assert_tables_match(document, submission: dict, fmt: str = "2021") -> None:
 
 
 def paragraphs_in(document, style_name: str) -> list[str]:
-    return [p.text for p in document.paragraphs if p.style.name == style_name]
+    # the signature lines start with a tab (both sit on one centre tab stop)
+    return [p.text.removeprefix("\t") for p in document.paragraphs if p.style.name == style_name]
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,8 @@ def test_sections_in_the_order_of_the_national_format(built):
 
 def test_title_preamble_and_signature(built):
     submission, document = built
-    assert paragraphs_in(document, "Title") == ["轮台县市场监督管理局2024年政府信息公开工作年度报告"]
+    # the title breaks after the unit name (GB/T 9704 §7.3.1), a line break inside one paragraph
+    assert paragraphs_in(document, "Title") == ["轮台县市场监督管理局\n2024年政府信息公开工作年度报告"]
     (preamble,) = paragraphs_in(document, "Preamble")
     assert "《中华人民共和国政府信息公开条例》" in preamble
     assert LAYOUT.raw["notice"] in preamble and LAYOUT.raw["law"] in preamble
@@ -129,7 +131,7 @@ def test_title_preamble_and_signature(built):
     assert "政府信息公开专栏查阅" in preamble
     assert paragraphs_in(document, "Signature") == ["轮台县市场监督管理局", "2025年1月20日"]
     body = [p.text for p in document.paragraphs]
-    assert body.index("六、其他需要报告的事项") < body.index("轮台县市场监督管理局")
+    assert body.index("六、其他需要报告的事项") < body.index("\t轮台县市场监督管理局")
     assert DRAFT_MARK not in "".join(body)
 
 
@@ -154,11 +156,10 @@ def test_header_rows_repeat_and_rows_do_not_split(built):
         grid = table_grid(table_id)
         rows = tables[grid.title].findall(qn("w:tr"))
         marked = [tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for tr in rows]
-        # 表二 repeats nothing of its own, but its first block's header rows (「第二十条第（一）项」,
-        # 「信息内容 · 本年制发件数 …」) are marked too, so no reader leaves them alone at a page foot
-        head = grid.header_rows or min(c.row for c in grid.cells if c.kind == "data")
-        assert marked == [i < head for i in range(len(rows))], table_id
-        assert head >= 1, table_id
+        # 表二 repeats nothing: each 第二十条 block brings its own band and column headers, and
+        # the first block's (「本年制发件数 …」) would mislabel the columns of a later block
+        assert marked == [i < grid.header_rows for i in range(len(rows))], table_id
+        assert grid.header_rows >= 1 or table_id == "T2", table_id
         assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rows)
 
 
@@ -300,7 +301,7 @@ def test_hostile_text_stays_text():
     document = reopen(build_content(submission, draft=True))
     body = [p.text for p in document.paragraphs]
     assert '<script>alert("x")</script> & <w:p/> ]]>' in body  # control character dropped
-    assert "某局<b>&amp;2024年政府信息公开工作年度报告" in body
+    assert "某局<b>&amp;\n2024年政府信息公开工作年度报告" in body
     t3 = docx_table(captioned_tables(document)[table_grid("T3").title])
     assert "<i>12件</i>" in {c["text"] for c in t3.values()}
 
@@ -371,29 +372,50 @@ def test_a_file_that_is_not_a_docx_is_a_template_error(tmp_path):
         open_template(bad)
 
 
-def test_short_tables_are_kept_whole_and_long_ones_keep_their_header_with_the_first_row(built):
-    _, document = built
-    tables = captioned_tables(document)
+def kept_rows(tbl) -> set[int]:
+    """Rows whose every paragraph (covered merge slots included) is kept with the next."""
 
     def kept(tr) -> bool:
         paragraphs = tr.findall(f"{qn('w:tc')}/{qn('w:p')}")
         return all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in paragraphs)
 
-    for table_id in ("T2", "T4"):  # Word moves them to the next page whole
-        rows = tables[table_grid(table_id).title].findall(qn("w:tr"))
-        assert all(kept(tr) for tr in rows), table_id
+    return {i for i, tr in enumerate(tbl.findall(qn("w:tr"))) if kept(tr)}
+
+
+def test_tables_break_only_between_blocks_and_groups(built):
+    _, document = built
+    tables = captioned_tables(document)
+    t4 = table_grid("T4")
+    assert kept_rows(tables[t4.title]) == set(range(t4.height))  # 4 rows: moved whole
+    # 表二 breaks between its 第二十条 blocks only: a block's band, headers and rows stay together
+    t2 = table_grid("T2")
+    bands = sorted(c.row for c in t2.cells if c.kind == "block")
+    assert len(bands) == 4
+    assert kept_rows(tables[t2.title]) == set(range(t2.height)) - {b - 1 for b in bands[1:]} - {t2.height - 1}
     grid = table_grid("T3")
-    rows = tables[grid.title].findall(qn("w:tr"))
     label = {cell.text: cell for cell in grid.cells if cell.kind == "label"}
     results, withheld = label["三、本年度办理结果"], label["（三）不予公开"]
-    # 表三 may break after its header and first rows, never inside a group of outcomes …
-    expected = set(range(grid.header_rows)) | set(range(withheld.row, withheld.row + withheld.rowspan - 1))
-    # … and never before the vertical 「三、本年度办理结果」 has a row per character
-    expected |= set(range(results.row, results.row + len(results.text) - 1))
+    # 表三 keeps its header, 「一、」「二、」 and its first group (through 「（三）不予公开」) together:
+    # it never starts at a page foot with its header and two rows …
+    expected = set(range(withheld.row + withheld.rowspan - 1))
+    # … never breaks inside a group of outcomes …
     for group in ("（四）无法提供", "（五）不予处理", "（六）其他处理"):
         expected |= set(range(label[group].row, label[group].row + label[group].rowspan - 1))
-    assert {i for i, tr in enumerate(rows) if kept(tr)} == expected
-    assert not kept(rows[grid.header_rows + 1]), "the table may break after 「二、上年结转」"
+    # … nor before the vertical 「三、本年度办理结果」 has a row per character
+    assert set(range(results.row, results.row + len(results.text) - 1)) <= expected
+    assert kept_rows(tables[grid.title]) == expected
+
+
+def test_one_blank_line_between_a_table_and_the_next_heading(built):
+    _, document = built
+    body = list(document.element.body)
+    tables = [i for i, child in enumerate(body) if child.tag == qn("w:tbl")]
+    assert len(tables) == 3
+    for i in tables:
+        blank, heading = body[i + 1], body[i + 2]
+        assert "".join(t.text for t in blank.iter(qn("w:t"))) == ""
+        assert blank.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "Normal"
+        assert heading.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "Heading1"
 
 
 def test_one_character_wide_group_label_is_vertical_text(built):

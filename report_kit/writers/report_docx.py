@@ -32,6 +32,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from report_kit.atomic import atomic_path, usual_permissions
 from report_kit.os_errors import os_reason
+from report_kit.phrase_breaks import name_lines, text_width, title_lines
 from report_kit.report_content import MARK_INVOLVED, MARK_SUSPECT, ReportContent, Table, TableCell
 from report_kit.settings import PACKAGE_DIR, TEMPLATE_DIR
 
@@ -90,7 +91,10 @@ TEMPLATE_CELL_MARGIN = 85  # twips (1.5 mm), the template's table cell margins
 TABLE_CHAR = 210  # twips: one 五号 (10.5 pt) character of the Table Text style
 NARROW_LABEL = 1200  # twips (≈ 21 mm): group label columns narrower than this break after 「）」
 KEEP_GROUP_ROWS = 8  # rows of a merged group label (表三 （三）–（六）) kept on one page
-KEEP_TOGETHER_ROWS = 16  # tables this short (表二 14 rows, 表四 4) move to the next page whole
+KEEP_TOGETHER_ROWS = 16  # tables this short (表四 4 rows) move to the next page whole
+BODY_SIZE = 32  # half-points: 3号, the document default when a style names no size
+BLANK_LINES_BEFORE_SIGNATURE = 2  # room for the seal, see _signature
+AUTOSPACE = 0.25  # characters Word adds between Han text and digits (「2025 年」)
 
 
 class TemplateError(Exception):
@@ -232,6 +236,29 @@ def _style_font(style, styles_by_id: dict[str, object]) -> str | None:
     return None
 
 
+def _style_value(style, styles_by_id: dict[str, object], path: str, attr: str = "w:val") -> str | None:
+    """A property of a paragraph style as Word resolves it: the style, then its ``basedOn``
+    chain (``path`` like ``w:rPr/w:sz``)."""
+    seen = set()
+    tags = "/".join(qn(part) for part in path.split("/"))
+    while style is not None and id(style) not in seen:
+        seen.add(id(style))
+        element = style.find(tags)
+        if element is not None and element.get(qn(attr)) is not None:
+            return element.get(qn(attr))
+        based = style.find(qn("w:basedOn"))
+        style = styles_by_id.get(based.get(qn("w:val"))) if based is not None else None
+    return None
+
+
+def _char_twips(style, styles_by_id: dict[str, object]) -> int:
+    """The advance of one full-width character of a style: its size plus its character
+    spacing (the 3号 styles are condensed by 0.25 pt so 28 characters fit a line)."""
+    size = int(_style_value(style, styles_by_id, "w:rPr/w:sz") or BODY_SIZE)  # half-points
+    spacing = int(_style_value(style, styles_by_id, "w:rPr/w:spacing") or 0)  # twips
+    return size * 10 + spacing
+
+
 # ------------------------------------------------------------------------------------------
 # Body fragments
 
@@ -241,6 +268,14 @@ class _Context:
     ids: dict[str, str]
     text_width: int  # twips
     draft_font: str | None
+    title_char: int = BODY_SIZE * 10  # twips of one title character (2号: 440)
+    signature_em: int = BODY_SIZE * 10  # twips: the signature's font size (3号: 320)
+    signature_spacing: int = 0  # twips added to every character (3号 styles: -5)
+    signature_right: int = 4 * BODY_SIZE * 10  # the date's right indent, 右空四字
+
+    def signature_width(self, text: str) -> int:
+        """Twips a line of signature text takes (digits half as wide as Han characters)."""
+        return round(text_width(text, AUTOSPACE) * self.signature_em) + len(text) * self.signature_spacing
 
     def style(self, name: str) -> str:
         return self.ids[name.lower()]
@@ -273,6 +308,44 @@ def _run_props(font: str | None, *, colour: str | None = None, size: int | None 
 def _paragraph(style_id: str, text: str, *, ppr_extra: str = "", rpr: str = "") -> str:
     run = f"<w:r>{rpr}{_t(text)}</w:r>" if text else ""
     return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{ppr_extra}</w:pPr>{run}</w:p>'
+
+
+def _lines_paragraph(style_id: str, lines: list[str], *, ppr_extra: str = "") -> str:
+    """One paragraph whose lines break where we chose (``w:br``), not where the line is full."""
+    runs = "<w:r><w:br/></w:r>".join(f"<w:r>{_t(line)}</w:r>" for line in lines if line)
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{ppr_extra}</w:pPr>{runs}</w:p>'
+
+
+def _signature(name: str, date: str, ctx: _Context) -> list[str]:
+    """The signature of a sealed document (GB/T 9704-2012 §7.3.5.1): the date 右空四字, the
+    unit name on the line above, centred over the date.
+
+    Both lines are set on one centre tab stop, so the name is centred over the date however
+    wide the renderer's digits are; the stop sits where the date's centre is when its right
+    end is four characters in (width estimated with half-width digits and Word's space
+    between Han and digits). A name wider than twice the room right of the stop wraps
+    between whole phrases, every line on the same stop. Two blank lines above leave the seal
+    room: its top within one line of the text, the name and date a little below its centre
+    (a 42 mm seal spans four lines)."""
+    blank = _paragraph(ctx.style("Normal"), "", ppr_extra="<w:keepNext/>")
+    out = [blank] * BLANK_LINES_BEFORE_SIGNATURE
+    date_width = ctx.signature_width(date)
+    centre = max(date_width // 2, ctx.text_width - ctx.signature_right - date_width // 2)
+    per_line = 2 * (ctx.text_width - centre) / max(1, ctx.signature_em + ctx.signature_spacing)
+    ppr = (
+        f'<w:tabs><w:tab w:val="center" w:pos="{centre}"/></w:tabs>'
+        '<w:ind w:left="0" w:leftChars="0" w:right="0" w:rightChars="0" w:firstLine="0" w:firstLineChars="0"/>'
+        '<w:jc w:val="left"/>'
+    )
+
+    def on_stop(lines: list[str], keep: bool) -> str:
+        runs = "<w:r><w:br/></w:r>".join(f"<w:r><w:tab/>{_t(line)}</w:r>" for line in lines)
+        keep_next = "<w:keepNext/>" if keep else ""
+        return f'<w:p><w:pPr><w:pStyle w:val="{ctx.style("Signature")}"/>{keep_next}{ppr}</w:pPr>{runs}</w:p>'
+
+    out.append(on_stop(name_lines(name, per_line), keep=True))
+    out.append(on_stop([date], keep=False))
+    return out
 
 
 def _widths(table: Table, text_width: int) -> list[int]:
@@ -316,6 +389,37 @@ def _cell_text(cell: TableCell, style_id: str, keep: bool, width: int, table_mar
     return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
 
 
+def _kept_rows(table: Table) -> set[int]:
+    """Rows kept on the page of the row below them (``keepNext`` in every paragraph of the row).
+
+    - A short table without blocks (表四, 4 rows) moves to the next page whole.
+    - 表二 breaks only between its 第二十条 blocks: a block's band, column headers and rows
+      stay together, so a page never ends on 「第二十条第（五）项」 alone, and 表二 no longer
+      leaves most of a page empty by moving whole (its 14 rows need half a page).
+    - A long table (表三) keeps its header with the rows before its first group label and
+      with that group, and then never splits a small group (「（三）不予公开」, ≤ 8 rows): it may
+      break between groups only, so it never starts at a page foot with its header and two
+      rows. Its one-character-wide vertical label (「三、本年度办理结果」) keeps one row per
+      character with it, so a page break leaves its single line whole.
+    """
+    blocks = sorted(cell.row for cell in table.cells if cell.kind == "block")
+    if blocks:
+        ends = {row - 1 for row in blocks[1:]} | {table.height - 1}
+        return set(range(table.height)) - ends
+    if table.height <= KEEP_TOGETHER_ROWS:
+        return set(range(table.height))
+    kept = set(range(table.head_rows))
+    groups = [cell for cell in table.cells if cell.kind == "label" and cell.rowspan > 1]
+    if groups:
+        kept.update(range(table.head_rows, min(cell.row for cell in groups)))
+    for cell in groups:
+        if cell.rowspan <= KEEP_GROUP_ROWS:
+            kept.update(range(cell.row, cell.row + cell.rowspan - 1))
+        elif table.vertical(cell):
+            kept.update(range(cell.row, cell.row + min(len(cell.text), cell.rowspan) - 1))
+    return kept
+
+
 def _table(table: Table, ctx: _Context) -> str:
     widths = _widths(table, ctx.text_width)
     borders = "".join(
@@ -341,23 +445,14 @@ def _table(table: Table, ctx: _Context) -> str:
     for cell in table.cells:
         for r in range(cell.row, cell.row + cell.rowspan):
             owner[(r, cell.col)] = cell
-    keep_all = table.height <= KEEP_TOGETHER_ROWS
-    # A long table may break, but not inside a small group (「（三）不予公开」 and its eight
-    # rows): the group label would stay on one page and its last rows go to the next.
-    # A vertical label (「三、本年度办理结果」) keeps one row per character with it, so the page
-    # break leaves it room for its whole line.
-    in_group = set()
-    for cell in table.cells:
-        if cell.kind != "label" or cell.rowspan < 2:
-            continue
-        if cell.rowspan <= KEEP_GROUP_ROWS:
-            in_group.update(range(cell.row, cell.row + cell.rowspan - 1))
-        elif table.vertical(cell):
-            in_group.update(range(cell.row, cell.row + min(len(cell.text), cell.rowspan) - 1))
+    kept = _kept_rows(table)
+    # 表二 has no header that fits its later blocks (each brings its own band and column
+    # headers): nothing repeats, a page break falls between blocks.
+    repeat = table.head_rows if table.header_rows else 0
     centre, left = ctx.style("Table Text"), ctx.style("Table Text Left")
     for r in range(table.height):
-        header = r < table.head_rows
-        keep = keep_all or header or r in in_group
+        header = r < repeat
+        keep = r in kept
         tr_pr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         out.append(f"<w:tr><w:trPr>{tr_pr}</w:trPr>")
         c = 0
@@ -397,20 +492,20 @@ def _table(table: Table, ctx: _Context) -> str:
 
 
 def _kept_with_next(content: ReportContent) -> set[int]:
-    """Blocks that must stay on the page of the block after them: the signature lines with
-    each other, and the last paragraph of the text with the signature, so that the unit
-    name and date never stand alone at the top of a page (nor the date apart from the name)."""
+    """Blocks that must stay on the page of the block after them: the last paragraph of the
+    text with the signature, so that the unit name and date never stand alone at the top of
+    a page (the signature lines keep with each other in :func:`_signature`)."""
     signatures = [i for i, block in enumerate(content.blocks) if block.kind == "signature"]
-    if not signatures:
-        return set()
-    return {signatures[0] - 1, *signatures[:-1]}
+    return {signatures[0] - 1} if signatures else set()
 
 
 def _body(content: ReportContent, ctx: _Context) -> str:
     out = []
     keep = _kept_with_next(content)
-    signature_started = False
-    for index, block in enumerate(content.blocks):
+    blocks = content.blocks
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
         kind = block.kind
         ppr = "<w:keepNext/>" if index in keep else ""
         if kind == "heading":
@@ -420,20 +515,29 @@ def _body(content: ReportContent, ctx: _Context) -> str:
         elif kind == "table" and block.table is not None:
             out.append(_paragraph(ctx.style("Table Caption"), block.table.caption))
             out.append(_table(block.table, ctx))
+            following = blocks[index + 1].kind if index + 1 < len(blocks) else ""
+            if following == "heading":  # 空一行 between a table and the next heading
+                out.append(_paragraph(ctx.style("Normal"), ""))
         elif kind == "draft_mark":
             rpr = _run_props(ctx.draft_font, colour=DRAFT_COLOUR)
             out.append(_paragraph(ctx.style("Draft Mark"), block.text, rpr=rpr))
+        elif kind == "title":
+            limit = ctx.text_width / max(1, ctx.title_char)
+            out.append(_lines_paragraph(ctx.style("Title"), title_lines(block.text, content.unit, limit)))
         elif kind == "signature":
-            if not signature_started:  # one blank line between the last section and the signature
-                out.append(_paragraph(ctx.style("Normal"), "", ppr_extra="<w:keepNext/>"))
-                signature_started = True
-            out.append(_paragraph(ctx.style("Signature"), block.text, ppr_extra=ppr))
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if following is not None and following.kind == "signature":
+                out.extend(_signature(block.text, following.text, ctx))
+                index += 1
+            else:  # a lone signature line (a content model without a date)
+                out.append(_paragraph(ctx.style("Signature"), block.text, ppr_extra=ppr))
         elif kind == "annex_heading":
             out.append(_paragraph(ctx.style("Annex Heading"), block.text, ppr_extra="<w:pageBreakBefore/>"))
         elif kind in BLOCK_STYLES:
             out.append(_paragraph(ctx.style(BLOCK_STYLES[kind]), block.text, ppr_extra=ppr))
         else:  # pragma: no cover - a new block kind must be taught to this writer
             raise ValueError(f"unknown block kind {kind!r}")
+        index += 1
     return "".join(out)
 
 
@@ -587,10 +691,17 @@ def fill_document(document: Document, content: ReportContent) -> None:
     _ensure_section(document)
     ids = _style_ids(document)
     styles_by_id = {el.get(qn("w:styleId")): el for el in _styles_by_name(document).values()}
+    signature = styles_by_id.get(ids["signature"])
     ctx = _Context(
         ids=ids,
         text_width=_text_width(document),
         draft_font=_style_font(styles_by_id.get(ids["draft mark"]), styles_by_id),
+        title_char=_char_twips(styles_by_id.get(ids["title"]), styles_by_id),
+        signature_em=int(_style_value(signature, styles_by_id, "w:rPr/w:sz") or BODY_SIZE) * 10,
+        signature_spacing=int(_style_value(signature, styles_by_id, "w:rPr/w:spacing") or 0),
+        signature_right=int(
+            _style_value(signature, styles_by_id, "w:pPr/w:ind", "w:right") or 4 * BODY_SIZE * 10
+        ),
     )
     body = document.element.body
     sect_pr = body.find(qn("w:sectPr"))
