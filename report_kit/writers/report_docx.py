@@ -33,7 +33,14 @@ from docx.oxml.ns import nsdecls, qn
 from report_kit.atomic import atomic_path, usual_permissions
 from report_kit.os_errors import os_reason
 from report_kit.phrase_breaks import name_lines, text_width, title_lines
-from report_kit.report_content import MARK_INVOLVED, MARK_SUSPECT, ReportContent, Table, TableCell
+from report_kit.report_content import (
+    MARK_INVOLVED,
+    MARK_SUSPECT,
+    UNIT_PLACEHOLDER,
+    ReportContent,
+    Table,
+    TableCell,
+)
 from report_kit.settings import PACKAGE_DIR, TEMPLATE_DIR
 
 TEMPLATE_NAME = "report-template.docx"
@@ -523,7 +530,8 @@ def _body(content: ReportContent, ctx: _Context) -> str:
             out.append(_paragraph(ctx.style("Draft Mark"), block.text, rpr=rpr))
         elif kind == "title":
             limit = ctx.text_width / max(1, ctx.title_char)
-            out.append(_lines_paragraph(ctx.style("Title"), title_lines(block.text, content.unit, limit)))
+            unit = content.unit or UNIT_PLACEHOLDER  # 「（单位名称）」 in a title without a unit
+            out.append(_lines_paragraph(ctx.style("Title"), title_lines(block.text, unit, limit)))
         elif kind == "signature":
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if following is not None and following.kind == "signature":
