@@ -96,6 +96,36 @@ class Finding:
         return data
 
 
+LOCATION_SEPARATOR = "；"
+
+
+def joined_locations(locations: list[dict]) -> dict[str, str]:
+    """Every location of a finding (dicts of ``Location.to_dict``) as aligned text columns.
+
+    Flat outputs (CSV, 审核结果.xlsx, unit pages) once kept only the first location; a
+    balance finding names 本年新收 *and* （七）总计, and the clerk needs both. The n-th item
+    of each column belongs to the n-th location.
+    """
+    sep = LOCATION_SEPARATOR
+
+    def column(key: str) -> str:
+        values = [str(loc.get(key) or "") for loc in locations]
+        return sep.join(values) if any(values) else ""
+
+    addresses = (
+        f"{loc['sheet']}!{loc['cell']}" if loc.get("cell") else loc["sheet"]
+        for loc in locations
+        if loc.get("sheet")
+    )
+    return {
+        "sheet": column("sheet"),
+        "cell": column("cell"),
+        "address": sep.join(dict.fromkeys(addresses)),
+        "pointer": column("pointer"),
+        "label": column("label"),
+    }
+
+
 def count_by_severity(findings: list[Finding]) -> dict[str, int]:
     counts = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:

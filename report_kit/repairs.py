@@ -195,8 +195,11 @@ class Localiser:
             return []
         repairs: list[Repair] = []
         for component in self._components(violated):
-            forbidden = {p for i in component & unknown for p in self.identities[i].pointers}
-            solutions = _Search(self, residuals, numbers, component & violated, forbidden).run()
+            if component & unknown:
+                # A cell the schema rejected may be the wrong one, and the identities that
+                # read it cannot say: nothing is suggested until it is fixed.
+                continue
+            solutions = _Search(self, residuals, numbers, component & violated).run()
             if solutions:
                 ranked = self._rank(solutions, numbers, previous, claims, component & violated)
                 offset = repairs[-1].candidate if repairs else 0
@@ -439,15 +442,14 @@ def typing_slip(typed, intended) -> tuple[int, str] | None:
 class _Search:
     """Every smallest change set of one component (see the module docstring)."""
 
-    def __init__(self, localiser: Localiser, residuals, numbers, violated: set[int], forbidden: set[str]):
+    def __init__(self, localiser: Localiser, residuals, numbers, violated: set[int]):
         self.identities = localiser.identities
         self.by_cell = localiser.by_cell
         self.layout = localiser.layout
         self.residuals = residuals
         self.numbers = numbers
         self.violated = violated
-        pool = {p for i in violated for p in self.identities[i].pointers}
-        self.pool = {p for p in pool if p not in forbidden and p in numbers}
+        self.pool = {p for i in violated for p in self.identities[i].pointers}
         self.solutions: dict[frozenset[str], dict[str, Fraction]] = {}
 
     def run(self) -> list[dict[str, Fraction]]:
@@ -589,6 +591,12 @@ def link(findings: list[Finding], repairs: list[Repair], rules: frozenset[str]) 
 
 def _hint_entry(repair: Repair) -> dict:
     return {**repair.to_dict(), "where": repair.where}
+
+
+def suspects(repairs: Iterable[Repair]) -> list[Repair]:
+    """The repairs a writer marks as the probably wrong cell: ``certain`` or ``likely`` ones
+    (``ambiguous`` candidates are only named, since any of them may be right)."""
+    return [r for r in repairs if r.confidence in ("certain", "likely")]
 
 
 def attach_repair_cells(repairs: list[Repair], source_map, layout: Layout) -> list[Repair]:

@@ -339,7 +339,7 @@ def findings_table(findings: Sequence[Finding], layout: Layout) -> Table:
             (finding.rule, "data", "center"),
             (SEVERITY_LABELS[finding.severity], "data", "center"),
             (where(finding, layout), "text", "left"),
-            (clean(finding.message), "text", "left"),
+            (clean(" ".join(filter(None, (finding.message, finding.repair_hint)))), "text", "left"),
         )
         cells.extend(
             TableCell(index, c, text, kind, align=align) for c, (text, kind, align) in enumerate(values)

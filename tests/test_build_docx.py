@@ -288,7 +288,8 @@ def test_draft_is_marked_in_title_area_header_and_has_the_annex():
     assert len(annex_table.rows) == len(report.findings) + 1
     first_row = [c.text for c in annex_table.rows[1].cells]
     assert first_row[:3] == ["1", report.findings[0].rule, "错误"]
-    assert "表三" in first_row[3] and first_row[4] == report.findings[0].message
+    assert "表三" in first_row[3]
+    assert first_row[4] == f"{report.findings[0].message} {report.findings[0].repair_hint}".strip()
     assert annex_table._tbl.findall(qn("w:tr"))[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
 
 

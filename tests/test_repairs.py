@@ -251,15 +251,19 @@ def test_last_year_decides_and_contradicts(example):
     assert result.repairs[0].confidence == "certain"
 
 
-def test_a_cell_the_schema_rejected_is_never_suggested(example):
+def test_a_table_with_a_cell_the_schema_rejected_gets_no_repair(example):
+    """「12件」 may be the wrong cell itself; the other tables are still localised."""
     broken = _mistype(example, "/applications/received/natural_person", "12件")
     broken = _mistype(
         broken,
         "/applications/carried_forward/commercial",
         get_pointer(example, "/applications/carried_forward/commercial") + 1,
     )
+    broken = _mistype(
+        broken, "/reviews/reconsideration/total", get_pointer(example, "/reviews/reconsideration/total") + 10
+    )
     result = VALIDATOR.validate(broken, today=TODAY)
-    assert all(r.pointer != "/applications/received/natural_person" for r in result.repairs)
+    assert result.repairs and all(r.pointer.startswith("/reviews/") for r in result.repairs)
 
 
 @pytest.mark.parametrize(

@@ -173,10 +173,11 @@ def render_unit(row: dict, findings: list[dict]) -> str:
                 _td(f["label"]),
                 _td(f["message"]),
                 _td(f["suggestion"]),
+                _td(f.get("repair", "")),
             ]
             for f in findings
         ]
-        body.append(_table(["级别", "规则", "位置", "项目名称", "问题", "修改建议"], rows))
+        body.append(_table(["级别", "规则", "位置", "项目名称", "问题", "修改建议", "最可能出错"], rows))
     else:
         body.append("<p>未发现问题。</p>\n")
     return _page(name, "".join(body))

@@ -93,6 +93,7 @@ FINDING_COLUMNS = [
     ("项目名称", "label", 18),
     ("问题", "message", 56),
     ("修改建议", "suggestion", 40),
+    ("最可能出错", "repair", 36),
     # for filters and scripts, right of the print area: a meeting's print needs neither
     ("文件", "file", 28),
     ("数据项", "pointer", 30),

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from report_kit.batch.run import BatchResult
+from report_kit.findings import LOCATION_SEPARATOR, joined_locations
 from report_kit.layout import load_layout
 from report_kit.settings import SEVERITY_LABELS
 from report_kit.workbook_map import workbook_map
@@ -146,10 +147,8 @@ def has_year_over_year(result: BatchResult) -> bool:
 def finding_rows(result: BatchResult) -> list[dict[str, Any]]:
     rows = []
     for entry, finding in result.all_findings():
-        location = finding["locations"][0] if finding["locations"] else {}
-        sheet, cell = location.get("sheet"), location.get("cell")
-        address = f"{sheet}!{cell}" if sheet and cell else (sheet or "")
-        pointer = location.get("pointer", "")
+        locations = finding["locations"]
+        where = joined_locations(locations)
         rows.append(
             {
                 "unit": shown_unit(entry) if entry is not None else finding.get("unit", ""),
@@ -157,12 +156,16 @@ def finding_rows(result: BatchResult) -> list[dict[str, Any]]:
                 "rule": finding["rule"],
                 "severity": finding["severity"],
                 "severity_label": SEVERITY_LABELS[finding["severity"]],
-                "address": address,
-                "place": place(location),
-                "pointer": pointer,
-                "label": location.get("label", "") if pointer else "",  # else it is the place
+                "address": where["address"],
+                "place": LOCATION_SEPARATOR.join(dict.fromkeys(filter(None, map(place, locations)))),
+                "pointer": where["pointer"],
+                # a location without pointer is a place (「第2行第15列」), not an item
+                "label": LOCATION_SEPARATOR.join(
+                    loc.get("label", "") for loc in locations if loc.get("pointer")
+                ),
                 "message": finding["message"],
                 "suggestion": finding.get("suggestion", ""),
+                "repair": finding.get("repair_hint", ""),
             }
         )
     return rows
@@ -183,6 +186,7 @@ def file_reports(result: BatchResult) -> list[dict[str, Any]]:
                 "counts": {level: counts.get(level, 0) for level in ("error", "warning", "info")},
                 "status": entry["status"],
                 "findings": entry["findings"],
+                "repairs": entry.get("repairs", []),
             }
         )
     return reports

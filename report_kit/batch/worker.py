@@ -67,6 +67,7 @@ def entry_of(report, rel: str) -> dict[str, Any]:
             "late": any(f["rule"] == "D.late" for f in findings),
             "figures": {k: _figure(submission, p) for k, p in KEY_FIGURES.items()} if submission else {},
             "findings": findings,
+            "repairs": [r.to_dict() for r in report.repairs],
             "vector": cell_vector(submission) if submission and valid else None,
             "unsummable": _unsummable(submission) if submission and valid else None,
             "work_plan": _work_plan(submission),  # for batch --plan; dropped before any output

@@ -101,7 +101,14 @@ def build(submission, output, html_path, errors_path, force, template, previous,
     from report_kit.report_content import build_content, default_filename
 
     draft = not report.valid
-    content = build_content(report.submission, findings=report.findings, draft=draft)
+    from report_kit.repairs import suspects
+
+    content = build_content(
+        report.submission,
+        findings=report.findings,
+        draft=draft,
+        suspects=[r.pointer for r in suspects(report.repairs)],
+    )
     target = Path(output) if output else Path.cwd() / default_filename(report.submission)
 
     from report_kit.atomic import atomic_path, usual_permissions

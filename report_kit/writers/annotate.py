@@ -16,11 +16,16 @@ from pathlib import Path
 from report_kit.atomic import atomic_path
 from report_kit.findings import FileReport, Finding
 from report_kit.os_errors import os_reason
+from report_kit.repairs import suspects
 from report_kit.settings import SEVERITY_LABELS
 from report_kit.writers.template_xlsx import usual_permissions
 
 RESULT_SHEET = "校验结果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own 「差」 and 「中性」 colours
+# The cell a repair names (repairs.py) is the one to fix, not merely one taking part in a
+# broken identity: a strong red fill, white bold digits and a thick frame, and its comment
+# opens with the repair.
+SUSPECT_FILL, SUSPECT_FONT, SUSPECT_BORDER = "C00000", "FFFFFF", "7F0000"
 AUTHOR = "report_kit"
 MAX_COMMENT = 30_000
 RESULT_COLUMNS = (
@@ -47,9 +52,11 @@ def annotate_workbook(
     except Exception:  # openpyxl on a damaged workbook that calamine still read
         return "未生成标注副本：该工作簿的内部结构有损坏，无法另存标注副本；问题清单见上方。"
     counts = report.counts
+    marked = len(suspects(report.repairs))
+    suspect_note = f"，最可能出错的 {marked} 格深红粗框" if marked else ""
     return (
         f"已生成标注副本 {target}：{annotated} 个单元格已标注"
-        f"（错误 {counts['error']} 项标红，警告 {counts['warning']} 项标黄），原文件未改动。"
+        f"（错误 {counts['error']} 项标红，警告 {counts['warning']} 项标黄{suspect_note}），原文件未改动。"
     )
 
 
@@ -72,14 +79,29 @@ def _annotate(source: Path, report: FileReport, target: Path) -> int:
         ):
             if place[0] in book.sheetnames:
                 by_cell.setdefault(place, []).append(finding)
+    suspected = {
+        (r.sheet, r.cell): r for r in suspects(report.repairs) if r.sheet in book.sheetnames and r.cell
+    }
+    for place in suspected:
+        by_cell.setdefault(place, [])
     for (sheet, address), findings in by_cell.items():
         cell = book[sheet][address]
         if not hasattr(cell, "column_letter"):  # inside a merged range: only its first cell takes styles
             continue
-        worst = min(findings, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
-        if worst in FILLS:
+        repair = suspected.get((sheet, address))
+        worst = (
+            min(findings, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
+            if findings
+            else ""
+        )
+        if repair is not None:
+            _mark_suspect(cell)
+        elif worst in FILLS:
             cell.fill = PatternFill("solid", fgColor=FILLS[worst])
-        text = "\n\n".join(_note(f) for f in findings)
+        notes = [_note(f) for f in findings]
+        if repair is not None:
+            notes.insert(0, _suspect_note(repair))
+        text = "\n\n".join(notes)
         if cell.comment is not None and cell.comment.text:
             text += "\n\n（模板原注）" + cell.comment.text
         cell.comment = Comment(text[:MAX_COMMENT], AUTHOR, height=160, width=320)
@@ -110,7 +132,23 @@ def _refusal(source: Path, target: Path, report: FileReport) -> str | None:
 
 def _note(finding: Finding) -> str:
     head = f"【{SEVERITY_LABELS[finding.severity]}】{finding.rule}：{finding.message}"
+    if finding.repair_hint:
+        head += f"\n{finding.repair_hint}"
     return head + (f"\n修改建议：{finding.suggestion}" if finding.suggestion else "")
+
+
+def _suspect_note(repair) -> str:
+    sure = "按其他数据可以确定" if repair.confidence == "certain" else "最可能"
+    return f"【最可能出错】本格填了{repair.current}，{sure}应为{repair.suggested}。{repair.reason}"
+
+
+def _mark_suspect(cell) -> None:
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    cell.fill = PatternFill("solid", fgColor=SUSPECT_FILL)
+    cell.font = Font(bold=True, color=SUSPECT_FONT)
+    side = Side(style="thick", color=SUSPECT_BORDER)
+    cell.border = Border(left=side, right=side, top=side, bottom=side)
 
 
 def _result_sheet(book, report: FileReport) -> None:
@@ -142,7 +180,8 @@ def _result_sheet(book, report: FileReport) -> None:
     heights = {1: 22.0, 2: 18.0}
     for row, finding in enumerate(report.findings, start=3):
         where = "、".join(dict.fromkeys(loc.address or loc.label or loc.pointer for loc in finding.locations))
-        values = (SEVERITY_LABELS[finding.severity], finding.rule, where, finding.message, finding.suggestion)
+        message = "\n".join(filter(None, (finding.message, finding.repair_hint)))
+        values = (SEVERITY_LABELS[finding.severity], finding.rule, where, message, finding.suggestion)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col, neutralise(value))
             cell.alignment = one_line if col == 2 else wrap

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from report_kit.findings import FileReport
+from report_kit.findings import FileReport, joined_locations
 from report_kit.settings import SEVERITY_LABELS
 from report_kit.writers.safe_cells import neutralise
 
@@ -26,6 +26,7 @@ CSV_COLUMNS = (
     ("actual", "实际"),
     ("difference", "相差"),
     ("suggestion", "修改建议"),
+    ("repair", "最可能出错"),
 )
 
 
@@ -40,7 +41,7 @@ def flatten(reports: list[FileReport]) -> list[dict]:
     rows = []
     for report in reports:
         for finding in report.findings:
-            first = finding.locations[0] if finding.locations else None
+            where = joined_locations([loc.to_dict() for loc in finding.locations])
             rows.append(
                 {
                     "file": report.file,
@@ -49,15 +50,16 @@ def flatten(reports: list[FileReport]) -> list[dict]:
                     "rule": finding.rule,
                     "severity": finding.severity,
                     "severity_label": SEVERITY_LABELS[finding.severity],
-                    "sheet": (first.sheet or "") if first else "",
-                    "cell": (first.cell or "") if first else "",
-                    "pointer": first.pointer if first else "",
-                    "label": first.label if first else "",
+                    "sheet": where["sheet"],
+                    "cell": where["cell"],
+                    "pointer": where["pointer"],
+                    "label": where["label"],
                     "message": finding.message,
                     "expected": _scalar(finding.expected),
                     "actual": _scalar(finding.actual),
                     "difference": _scalar(finding.difference),
                     "suggestion": finding.suggestion,
+                    "repair": finding.repair_hint,
                 }
             )
     return rows
