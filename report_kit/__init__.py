@@ -30,13 +30,13 @@ def validate(submission: dict, **options):
     """Validate an in-memory canonical submission with the cached validator of its format.
 
     The submission gets the same harmless normalisation as a file read from disk (dates from
-    ``yaml.safe_load`` become ISO strings, ``format: 2021`` becomes ``"2021"``), so a dict
+    ``yaml.safe_load`` become ISO strings, a revision id written as a number becomes text), so a dict
     loaded by the caller is judged exactly like the file it came from. The caller's object is
     never modified.
     """
+    from report_kit.formats import revision_of
     from report_kit.readers.base import normalise
     from report_kit.validator import get_validator
 
     submission = normalise(submission)
-    fmt = submission.get("format") if isinstance(submission, dict) else None
-    return get_validator(fmt if fmt in ("2019", "2021") else "2021").validate(submission, **options)
+    return get_validator(revision_of(submission)).validate(submission, **options)

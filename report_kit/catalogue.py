@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from report_kit.findings import Finding, Location
-from report_kit.settings import CURRENT_FORMAT, SCHEMA_DIR
+from report_kit.settings import SCHEMA_DIR
 
 CATEGORY_LABELS = {
     "file": "文件",
@@ -119,8 +119,15 @@ def load_rules_file(path: Path) -> dict:
         return json.load(handle)
 
 
+def load_catalogue(format_revision: str | None = None) -> Catalogue:
+    """The rule catalogue of a revision (default: the current one, see :mod:`report_kit.formats`)."""
+    from report_kit.formats import current
+
+    return _load_catalogue(format_revision or current().id)
+
+
 @cache
-def load_catalogue(format_revision: str = CURRENT_FORMAT) -> Catalogue:
+def _load_catalogue(format_revision: str) -> Catalogue:
     return Catalogue(load_rules_file(Path(SCHEMA_DIR) / f"rules-{format_revision}.json"))
 
 

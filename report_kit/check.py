@@ -6,9 +6,9 @@ import datetime as dt
 import os
 
 from report_kit.findings import FileReport
+from report_kit.formats import revision_of
 from report_kit.readers import ReadResult, read_submission
 from report_kit.repairs import link
-from report_kit.settings import CURRENT_FORMAT
 from report_kit.validator import attach_cells, get_validator, sort_findings
 from report_kit.years import as_year
 
@@ -30,7 +30,7 @@ def validate_read(
     its 落实情况 does not address.
     """
     submission = result.submission
-    validator = get_validator(_format_of(submission))
+    validator = get_validator(revision_of(submission))
     findings = list(result.findings)
     not_evaluated: list[str] = []
     repairs = []
@@ -136,15 +136,6 @@ def _nulls_not_read(rule_findings, submission, layout, reader_findings):
         tuple(Location(p, layout.label(p)) for p in unsaid),
     )
     return kept, [finding]
-
-
-def _format_of(submission) -> str:
-    # A submission that declares the 2019 trial format is validated in its own layout, so an
-    # old report (or last year's baseline) is judged by the tables it really has; a 2019
-    # report for a year >= 2021 still gets D.format_year from the shared catalogue.
-    if isinstance(submission, dict) and submission.get("format") == "2019":
-        return "2019"
-    return CURRENT_FORMAT
 
 
 def _dedupe(findings):

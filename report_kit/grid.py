@@ -180,10 +180,15 @@ def _t4(layout: Layout) -> Grid:
 _BUILDERS = {"T2": _t2, "T3": _t3, "T4": _t4}
 
 
+def table_grid(table_id: str, format_revision: str | None = None) -> Grid:
+    """The drawing of one table of a revision (default: the current one)."""
+    return _table_grid(table_id, load_layout(format_revision).format)
+
+
 @cache
-def table_grid(table_id: str, format_revision: str = "2021") -> Grid:
+def _table_grid(table_id: str, format_revision: str) -> Grid:
     return _BUILDERS[table_id](load_layout(format_revision))
 
 
-def all_grids(format_revision: str = "2021") -> list[Grid]:
+def all_grids(format_revision: str | None = None) -> list[Grid]:
     return [table_grid(t, format_revision) for t in _BUILDERS]

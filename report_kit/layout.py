@@ -80,6 +80,18 @@ class Table:
         return f"{self.pointer}/{row.path}/{column.key}"
 
 
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure reviewers follow year to year: the sum of ``cells`` (a format that lacks one
+    of them has no value for it)."""
+
+    key: str
+    label: str  # short, for table columns
+    title: str  # in sentences
+    cells: tuple[str, ...]
+    compare: bool = False  # H.change: flagged when it changes by more than the batch's factor
+
+
 @dataclass
 class Layout:
     """Indexes over one format revision's layout file."""
@@ -104,6 +116,19 @@ class Layout:
     @property
     def enums(self) -> dict[str, dict[str, str]]:
         return self.raw["enums"]
+
+    @property
+    def key_figures(self) -> list[KeyFigure]:
+        """The handful of figures compared across years (history, batch, archive export)."""
+        return [
+            KeyFigure(
+                f["key"], f["label"], f.get("title") or f["label"], tuple(f["cells"]), f.get("compare", False)
+            )
+            for f in self.raw.get("key_figures", ())
+        ]
+
+    def key_figure(self, key: str) -> KeyFigure:
+        return next(f for f in self.key_figures if f.key == key)
 
     def label(self, pointer: str) -> str:
         """The official Chinese label of a pointer, falling back to its nearest labelled parent."""
@@ -181,6 +206,17 @@ def _build_fees(raw: dict) -> Table:
 
 
 def build_layout(raw: dict) -> Layout:
+    """Indexes over a layout file; the revision's title, notice and the ``format`` enumeration
+    (every known revision, newest first) come from the registry, :mod:`report_kit.formats`."""
+    from report_kit import formats
+
+    revision = formats.revision(raw["format"])
+    raw = {
+        **raw,
+        "title": raw.get("title") or (revision.title if revision else ""),
+        "notice": raw.get("notice") or (revision.notice if revision else ""),
+        "enums": {"format": {r.id: r.label for r in reversed(formats.revisions())}, **raw["enums"]},
+    }
     layout = Layout(format=raw["format"], raw=raw)
     tables = raw["tables"]
     layout.tables["T2"] = _build_t2(tables["T2"])
@@ -249,8 +285,15 @@ def build_layout(raw: dict) -> Layout:
     return layout
 
 
+def load_layout(format_revision: str | None = None) -> Layout:
+    """The layout of a revision (default: the current one, see :mod:`report_kit.formats`)."""
+    from report_kit.formats import current
+
+    return _load_layout(format_revision or current().id)
+
+
 @cache
-def load_layout(format_revision: str = "2021") -> Layout:
+def _load_layout(format_revision: str) -> Layout:
     path = Path(SCHEMA_DIR) / f"layout-{format_revision}.json"
     with open(path, encoding="utf-8") as handle:
         return build_layout(json.load(handle))

@@ -370,12 +370,9 @@ class Localiser:
 
 def _carried_from(pointer: str) -> str | None:
     """Last year's cell that this year's cell must repeat (上年结转 = 上年的结转下年度)."""
-    from report_kit.rules.history import CARRIED_FORWARD, CARRIED_OVER
+    from report_kit.rules.history import carried_from
 
-    prefix, _, column = pointer.rpartition("/")
-    if CARRIED_OVER.format(col=column) == pointer and prefix:
-        return CARRIED_FORWARD.format(col=column)
-    return None
+    return carried_from(pointer)
 
 
 def prose_claims(catalogue: Catalogue, layout: Layout, ctx) -> list[tuple[tuple[str, ...], set[float]]]:

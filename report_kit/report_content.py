@@ -21,10 +21,11 @@ from decimal import Decimal
 from typing import Any
 
 from report_kit.findings import Finding
+from report_kit.formats import revision_of
 from report_kit.grid import Grid, table_grid
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING, resolve
-from report_kit.settings import CURRENT_FORMAT, FORMATS, SEVERITY_LABELS
+from report_kit.settings import SEVERITY_LABELS
 from report_kit.years import as_year
 
 LAW = "《中华人民共和国政府信息公开条例》"  # fallback; the layout names the law (``law``)
@@ -135,7 +136,7 @@ class ReportContent:
     draft: bool = False
     unit: str = ""
     year: int | None = None
-    format: str = CURRENT_FORMAT
+    format: str = ""  # the revision id; report_kit.formats.revision_of
     header_text: str = ""  # the running page header; the draft mark when the report is a draft
 
     def of_kind(self, kind: str) -> list[Block]:
@@ -209,13 +210,8 @@ def report_year(submission: dict) -> int | None:
     return as_year(year)
 
 
-def format_of(submission: dict) -> str:
-    fmt = submission.get("format")
-    return fmt if fmt in FORMATS else CURRENT_FORMAT
-
-
 def report_title(submission: dict, layout: Layout | None = None) -> str:
-    layout = layout or load_layout(format_of(submission))
+    layout = layout or load_layout(revision_of(submission))
     year = report_year(submission)
     return layout.raw["report_title"].format(
         unit=unit_name(submission) or UNIT_PLACEHOLDER, year=year if year is not None else YEAR_PLACEHOLDER
@@ -394,7 +390,7 @@ def build_content(
     also flags, in its tables, the cells its errors name and the ``suspects`` (pointers of
     the cells a repair would change), see :func:`cell_marks`.
     """
-    layout = load_layout(format_of(submission))
+    layout = load_layout(revision_of(submission))
     marks = cell_marks(findings, suspects) if draft else {}
     title = report_title(submission, layout)
     blocks: list[Block] = []

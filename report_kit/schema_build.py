@@ -4,7 +4,8 @@ The schema is committed to ``schemas/`` so that other tools can use it, but it i
 run ``python -m report_kit.schema_build`` after editing a layout file, and the test-suite
 fails while the committed copy is stale.
 
-A layout that names a ``catalogue`` source (the 2019 format) also gets its rule catalogue
+Without arguments every revision of the registry (``schemas/formats.json``) is built.
+A layout that names a ``catalogue`` source (a superseded format) also gets its rule catalogue
 derived: the source catalogue's rules matching the listed id patterns, so rule ids and Chinese
 messages stay word for word the same across format revisions.
 """
@@ -151,12 +152,19 @@ def derive_rules(layout: Layout) -> dict | None:
     }
 
 
+def _derived_last(revision: str) -> bool:
+    return bool(load_layout(revision).raw.get("catalogue"))
+
+
 def render(schema: dict) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    revisions = argv if argv else ["2021"]
+    from report_kit.formats import revisions as registry
+
+    # Derived catalogues read their source file: revisions with their own catalogue go first.
+    revisions = argv if argv else sorted((r.id for r in registry()), key=_derived_last)
     for revision in revisions:
         path = schema_path(revision)
         layout = load_layout(revision)

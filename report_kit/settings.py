@@ -16,8 +16,6 @@ def _schema_dir() -> Path:
 SCHEMA_DIR = _schema_dir()
 TEMPLATE_DIR = PACKAGE_DIR.parent / "templates"
 
-FORMATS = ("2021", "2019")
-CURRENT_FORMAT = "2021"
 YEAR_RANGE = (2008, 2100)  # 条例 took effect 2008-05-01
 
 SEVERITIES = ("error", "warning", "info")

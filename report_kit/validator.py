@@ -15,13 +15,13 @@ from typing import Any
 from report_kit.catalogue import Catalogue, load_catalogue
 from report_kit.fastschema import compile_predicate
 from report_kit.findings import Finding, Location, count_by_severity
+from report_kit.formats import current
 from report_kit.layout import TABLE_ORDER, Layout, load_layout
 from report_kit.repairs import Localiser, Repair, attach_repair_cells, link, prose_claims
 from report_kit.rules import NotEvaluated, compile_checks
 from report_kit.rules.context import Context
 from report_kit.rules.shape import compile_schema_validator, schema_findings
 from report_kit.schema_build import schema_path
-from report_kit.settings import CURRENT_FORMAT
 
 
 @dataclass
@@ -142,8 +142,13 @@ def sort_findings(findings: list[Finding], layout: Layout) -> list[Finding]:
     return sorted(findings, key=lambda f: finding_sort_key(f, layout))
 
 
+def get_validator(format_revision: str | None = None) -> Validator:
+    """The cached validator of a revision (default: the current one)."""
+    return _get_validator(format_revision or current().id)
+
+
 @cache
-def get_validator(format_revision: str = CURRENT_FORMAT) -> Validator:
+def _get_validator(format_revision: str) -> Validator:
     layout = load_layout(format_revision)
     with open(schema_path(format_revision), encoding="utf-8") as handle:
         schema = json.load(handle)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from report_kit.formats import current, revision
 from report_kit.grid import Grid, table_grid
 from report_kit.layout import Layout, load_layout
 from report_kit.pointer import parts
@@ -226,12 +227,14 @@ def _add_text(wmap: WorkbookMap, layout: Layout) -> None:
 
 
 @cache
-def workbook_map(version: str = TEMPLATE_VERSION, format_revision: str = "2021") -> WorkbookMap | None:
-    """The map of a template version, or None when this program does not know that version."""
-    if version not in KNOWN_VERSIONS or format_revision != "2021":
+def workbook_map(version: str = TEMPLATE_VERSION, format_revision: str | None = None) -> WorkbookMap | None:
+    """The map of a template version and format revision (default: the current one), or None
+    when this program does not know that version or writes no templates for that revision."""
+    found = revision(format_revision) if format_revision is not None else current()
+    if version not in KNOWN_VERSIONS or found is None or not found.template:
         return None
-    layout = load_layout(format_revision)
-    wmap = WorkbookMap(version, format_revision)
+    layout = load_layout(found.id)
+    wmap = WorkbookMap(version, found.id)
     _add_meta(wmap, layout)
     for table_id in TABLE_IDS:
         _add_grid(wmap, layout, table_id)

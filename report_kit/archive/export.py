@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from report_kit.archive.figures import KEY_FIGURES, key_figures
+from report_kit.archive.figures import figure_list, key_figures
 from report_kit.archive.store import Archive, stored_json
 from report_kit.atomic import atomic_path, write_text
 
@@ -91,7 +91,8 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "年报库"
-    sheet.append([*COLUMNS, *(label for label, _ in KEY_FIGURES)])
+    labels = [figure.label for figure in figure_list()]
+    sheet.append([*COLUMNS, *labels])
     for record in records:
         figures = key_figures(record["submission"])
         values = [
@@ -106,7 +107,7 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
             record["added_at"],
             record["counts"]["error"],
             record["counts"]["warning"],
-            *(figures[label] if figures[label] is not None else "" for label, _ in KEY_FIGURES),
+            *(figures[label] if figures[label] is not None else "" for label in labels),
         ]
         sheet.append([cell(v) for v in values])
     sheet.freeze_panes = "A2"

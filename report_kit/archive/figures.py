@@ -1,27 +1,28 @@
-"""The handful of figures a reviewer compares across years, read from any format's submission."""
+"""The handful of figures a reviewer compares across years, read from any format's submission.
+
+Which figures, their labels and cells are the layout's ``key_figures`` (of the current
+revision, so that every year of a unit's history is shown in the same columns).
+"""
 
 from __future__ import annotations
 
+from report_kit.layout import KeyFigure, load_layout
 from report_kit.rules.context import resolve
 
-# (Chinese label, pointers summed); a figure whose cells a format lacks shows as missing.
-KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("本年新收", ("/applications/received/total",)),
-    ("上年结转", ("/applications/carried_over/total",)),
-    ("办理结果总计", ("/applications/results/total/total",)),
-    ("结转下年度", ("/applications/carried_forward/total",)),
-    ("行政复议", ("/reviews/reconsideration/total",)),
-    ("行政诉讼", ("/reviews/litigation_direct/total", "/reviews/litigation_after_reconsideration/total")),
-    ("行政规范性文件现行有效", ("/active_disclosure/normative_documents/in_force",)),
-)
 MISSING = "—"
 
 
+def figure_list() -> list[KeyFigure]:
+    return load_layout().key_figures
+
+
+def figure_value(submission: dict, figure: KeyFigure) -> int | float | None:
+    """The figure's value, or None where the submission's format has no such cell or it is not a number."""
+    values = [resolve(submission, p) for p in figure.cells]
+    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    return sum(values) if ok else None
+
+
 def key_figures(submission: dict) -> dict[str, int | float | None]:
-    """Label → value (None where the submission's format has no such cell or it is not a number)."""
-    figures: dict[str, int | float | None] = {}
-    for label, pointers in KEY_FIGURES:
-        values = [resolve(submission, p) for p in pointers]
-        ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-        figures[label] = sum(values) if ok else None
-    return figures
+    """Label → value of every key figure."""
+    return {figure.label: figure_value(submission, figure) for figure in figure_list()}

@@ -28,10 +28,13 @@ from report_kit.years import as_year, is_year
 
 CHANGE_FACTOR = 2.0
 # (key, Chinese label, pointer): the figures compared for H.change and shown as columns.
-CHANGE_FIGURES: tuple[tuple[str, str, str], ...] = (
-    ("received", "本年新收申请", "/applications/received/total"),
-    ("results", "办理结果总计", "/applications/results/total/total"),
-)
+
+
+def change_figures() -> list[tuple[str, str, str]]:
+    """(key, Chinese title, pointer) of the layout's key figures marked ``compare``."""
+    from report_kit.layout import load_layout
+
+    return [(f.key, f.title, f.cells[0]) for f in load_layout().key_figures if f.compare]
 
 
 def _count(submission: dict | None, pointer: str) -> int | float | None:
@@ -55,7 +58,7 @@ def year_over_year(current: dict, previous: dict | None, factor: float = CHANGE_
     "<key>_change"}`` (None where a side is missing), plus ``flags`` (keys that changed a lot)."""
     data: dict[str, Any] = {"previous_year": previous.get("year") if isinstance(previous, dict) else None}
     flags = []
-    for key, _label, pointer in CHANGE_FIGURES:
+    for key, _label, pointer in change_figures():
         now, before = _count(current, pointer), _count(previous, pointer)
         data[key] = now
         data[f"previous_{key}"] = before
@@ -69,7 +72,7 @@ def year_over_year(current: dict, previous: dict | None, factor: float = CHANGE_
 def change_findings(current: dict, yoy: dict[str, Any], factor: float) -> list:
     rule = load_catalogue()["H.change"]
     findings = []
-    for key, label, pointer in CHANGE_FIGURES:
+    for key, label, pointer in change_figures():
         if key not in yoy["flags"]:
             continue
         from report_kit.layout import load_layout
@@ -127,8 +130,8 @@ class YearOverYear:
                 self._one(entry, Path(path))
 
     def _one(self, entry: dict, path: Path) -> None:
-        from report_kit.check import _format_of
         from report_kit.findings import Finding
+        from report_kit.formats import revision_of
         from report_kit.layout import load_layout
         from report_kit.readers import read_submission
         from report_kit.validator import attach_cells
@@ -148,7 +151,7 @@ class YearOverYear:
         try:
             previous = self.source.find(submission)
             findings: list[Finding] = list(
-                self.source.compare(submission, previous, load_layout(_format_of(submission)))
+                self.source.compare(submission, previous, load_layout(revision_of(submission)))
             )
             if previous is not None and previous.get("year") == year - 1:
                 yoy = year_over_year(submission, previous, self.change_factor)

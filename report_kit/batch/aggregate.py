@@ -21,7 +21,7 @@ AMOUNT_PLACES = 4
 
 
 @cache
-def cell_pointers(format_revision: str = "2021") -> tuple[tuple[str, str], ...]:
+def cell_pointers(format_revision: str | None = None) -> tuple[tuple[str, str], ...]:
     """(pointer, value_type) of every data cell of 表二/表三/表四, in grid order."""
     return tuple(
         (cell.pointer, cell.value_type)

@@ -15,21 +15,9 @@ from report_kit import check as check_module
 from report_kit.batch.aggregate import cell_vector, unsummable_cell
 from report_kit.batch.clean import clean
 from report_kit.catalogue import emit
-from report_kit.pointer import get
 
-KEY_FIGURES = {
-    "received": ("/applications/received/total",),
-    "carried_forward": ("/applications/carried_forward/total",),
-    "reconsideration": ("/reviews/reconsideration/total",),
-    "litigation": ("/reviews/litigation_direct/total", "/reviews/litigation_after_reconsideration/total"),
-}
-
-
-def _figure(submission: dict, pointers: tuple[str, ...]) -> int | float | None:
-    values = [get(submission, p) for p in pointers]
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return sum(values)
-    return None
+# The layout's key figures (``key_figures``) a batch shows per file, by key.
+BATCH_FIGURES = ("received", "carried_forward", "reconsideration", "litigation")
 
 
 def _unsummable(submission: dict) -> list | None:
@@ -65,7 +53,7 @@ def entry_of(report, rel: str) -> dict[str, Any]:
             "year": report.year,
             "published_on": published.isoformat() if isinstance(published, dt.date) else _text(published),
             "late": any(f["rule"] == "D.late" for f in findings),
-            "figures": {k: _figure(submission, p) for k, p in KEY_FIGURES.items()} if submission else {},
+            "figures": _figures(submission) if submission else {},
             "findings": findings,
             "repairs": [r.to_dict() for r in report.repairs],
             "vector": cell_vector(submission) if submission and valid else None,
@@ -120,3 +108,11 @@ def validate_chunk(
 ) -> list[dict[str, Any]]:
     """Several files per task, so that inter-process traffic stays small for large batches."""
     return [validate_one(path, rel, today, deadline) for path, rel in items]
+
+
+def _figures(submission: dict) -> dict[str, int | float | None]:
+    from report_kit.archive.figures import figure_value
+    from report_kit.layout import load_layout
+
+    layout = load_layout()
+    return {key: figure_value(submission, layout.key_figure(key)) for key in BATCH_FIGURES}

@@ -23,7 +23,7 @@ def history(unit, archive_path, fmt):
 
     UNIT 为单位名称、曾用名（见 archive alias）或统一社会信用代码。
     """
-    from report_kit.archive.figures import KEY_FIGURES, MISSING, key_figures
+    from report_kit.archive.figures import MISSING, figure_list, key_figures
     from report_kit.archive.table import render_table
 
     with open_archive(archive_path, create=False) as store:
@@ -31,7 +31,7 @@ def history(unit, archive_path, fmt):
     reports = [stored.submission for stored in references]
     if not reports:
         raise click.ClickException(f"年报库中没有“{unit}”的报告（已按名称、曾用名和统一社会信用代码查找）。")
-    labels = [label for label, _ in KEY_FIGURES]
+    labels = [figure.label for figure in figure_list()]
     years = []
     before: dict | None = None
     for stored in references:

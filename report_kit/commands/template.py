@@ -47,12 +47,27 @@ def _year_option(ctx, param, value):
 EXCEL_CELL_LIMIT = 32767  # characters an Excel (and WPS) cell can hold
 
 
+def _refuse_untemplated_format(submission: dict, path: str) -> None:
+    """``--fill`` with a report in a revision that has no fill-in workbook (a superseded one)."""
+    from report_kit import formats
+
+    declared = submission.get("format")
+    found = formats.revision(declared) if declared is not None else formats.current()
+    if found is None or not found.template:
+        offered = "、".join(r.label for r in formats.template_revisions())
+        shown = found.label if found else f"“{declared}”"
+        raise click.ClickException(
+            f"报告“{path}”使用的是{shown}格式，填报模板只有{offered}：旧版表格的数字无法对应填入。"
+        )
+
+
 def _refuse_overlong_text(submission: dict, path: str) -> None:
     """A prose item longer than a cell holds would be cut off silently: say so instead."""
+    from report_kit.formats import revision_of
     from report_kit.layout import load_layout
     from report_kit.pointer import resolve
 
-    layout = load_layout("2021")
+    layout = load_layout(revision_of(submission))
     for item in layout.text_items:
         node = resolve(submission, item["pointer"])
         if isinstance(node, str) and len(node) > EXCEL_CELL_LIMIT:
@@ -149,12 +164,8 @@ def template(
         )
     refuse_overwrite(output, force=force, inputs=[("--previous", previous), ("--fill", fill)])
     submission = _read_or_fail(fill, "报告") if fill else None
-    if submission is not None and str(submission.get("format", "2021")) != "2021":
-        raise click.ClickException(
-            f"报告“{fill}”使用的是{submission.get('format')}年版格式，填报模板只有2021年版"
-            "（国办公开办函〔2021〕30号）：旧版表格的数字无法对应填入。"
-        )
     if submission is not None:
+        _refuse_untemplated_format(submission, fill)
         _refuse_overlong_text(submission, fill)
     last_year = _read_or_fail(previous, "上年报告") if previous else None
     try:

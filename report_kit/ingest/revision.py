@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from report_kit.catalogue import emit
 from report_kit.findings import Finding
+from report_kit.formats import current, ids
 from report_kit.ingest.labels import evidence, ingest_data, norm
 from report_kit.ingest.model import Document
-from report_kit.settings import CURRENT_FORMAT, FORMATS
 
 
 @dataclass
@@ -34,7 +34,7 @@ def _labels(document: Document) -> list[str]:
 def recognise(document: Document) -> Revision:
     labels = _labels(document)
     found: dict[str, list[str]] = {}
-    for revision in FORMATS:
+    for revision in ids():
         words = [w for w in evidence(revision) if any(w in label for label in labels)]
         # a word of one revision inside a longer word of another (处理决定数量 in 本年处理决定数量)
         found[revision] = words
@@ -42,14 +42,14 @@ def recognise(document: Document) -> Revision:
         others = [w for r, ws in found.items() if r != revision for w in ws]
         found[revision] = [w for w in words if not any(w != o and w in o for o in others)]
     present = {r: ws for r, ws in found.items() if ws}
-    result = Revision(CURRENT_FORMAT, found)
+    result = Revision(current().id, found)
     if not present:
         headings = [norm(h) for h in ingest_data()["pre2019_headings"]]
         seen = next((h for h in headings if any(h in label for label in labels)), None)
         if seen and not document.rows:
             result.findings.append(emit("R.pre2019", {"seen": seen}))
         return result
-    best = max(present, key=lambda r: (len(present[r]), r == CURRENT_FORMAT))
+    best = max(present, key=lambda r: (len(present[r]), r == current().id))
     result.format = best
     label = _format_label(best)
     if len(present) > 1:

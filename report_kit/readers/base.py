@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from report_kit.findings import Finding
+from report_kit.formats import revision
 from report_kit.pointer import resolve
 
 SourceMap = dict[str, tuple[str, str]]
@@ -36,15 +37,15 @@ _META_STRINGS = ("/format", "/scope", "/unit/kind", "/unit/level")
 def normalise(document: Any) -> Any:
     """Forgive what YAML and hand-editing do to harmless values, without guessing numbers.
 
-    - dates parsed by YAML become ISO strings; ``format: 2021`` written without quotes
-      becomes ``"2021"``; enum strings lose surrounding spaces.
+    - dates parsed by YAML become ISO strings; a revision id written without quotes
+      (``format: 2021`` in YAML) becomes text; enum strings lose surrounding spaces.
     Anything else is left for the schema layer to report.
     """
     if not isinstance(document, dict):
         return document
     document = _dates_to_strings(document)
     fmt = document.get("format")
-    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt in (2019, 2021):
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and revision(fmt) is not None:
         document["format"] = str(fmt)
     for pointer in _META_STRINGS:
         parent, _, key = pointer.rpartition("/")

@@ -31,6 +31,7 @@ from typing import Any
 from report_kit.catalogue import emit
 from report_kit.chinese_numbers import FULLWIDTH
 from report_kit.findings import Finding, Location
+from report_kit.formats import current, revision, template_revisions
 from report_kit.layout import load_layout
 from report_kit.readers.base import ReadResult
 from report_kit.readers.cell_values import BLANK, CellProblem, coerce, plain_text
@@ -95,7 +96,11 @@ def _read_book(book, path: str) -> ReadResult:
     if wmap is None:
         return _refuse(
             f"该工作簿由report_kit模板“{version}”（格式{fmt}）生成，本程序只认识"
-            + "、".join(f"“{known}”（格式2021）" for known in KNOWN_VERSIONS),
+            + "、".join(
+                f"“{known}”（格式{revision.id}）"
+                for known in KNOWN_VERSIONS
+                for revision in template_revisions()
+            ),
             "请升级report_kit，或用当前版本的“report-kit template”重新生成模板后把数据填入。",
         )
     sheets, problem = _load_sheets(book, wmap)
@@ -145,11 +150,11 @@ def _identify(book, path: str) -> tuple[str | None, str]:
             "format": properties.get(PROPERTY_FORMAT, ""),
         }
         if not values.get("template_version") or (
-            workbook_map(copy["template_version"], copy["format"] or "2021") is None
+            workbook_map(copy["template_version"], copy["format"] or current().id) is None
         ):
             values = copy
     version = values.get("template_version") or None
-    return version, values.get("format") or "2021"
+    return version, values.get("format") or current().id
 
 
 def _custom_properties(path: str) -> dict[str, str]:
@@ -312,12 +317,12 @@ def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> lis
 def _format_changed(wmap: WorkbookMap, found: Any) -> Finding:
     """The locked 格式版本 cell was overwritten: the tables are still the template's."""
     slot = wmap.slots["/format"]
-    title = load_layout(wmap.format).raw.get("notice", "")
+    shown = revision(wmap.format)
     return emit(
         "S.workbook",
         {
             "reason": f"{slot.sheet}!{slot.address}“{slot.label}”被改为“{found}”，"
-            f"但本模板的表格是{wmap.format}年版（{title}），数字已按{wmap.format}年版读取。",
+            f"但本模板的表格是{shown.label}，数字已按{shown.short}读取。",
             "how_to_fix": f"请把该单元格改回{wmap.format}；如需按其他格式报告，请使用相应格式的填报方式。",
         },
         (_location(slot),),

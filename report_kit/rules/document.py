@@ -63,24 +63,32 @@ def _date(ctx: Context, pointer: str) -> dt.date | None:
 
 
 def compile_format_year(rule: Rule, layout: Layout) -> list[Check]:
-    current = rule.raw["current"]
-    previous = rule.raw["previous"]
+    """The revision a report must use is the registry's for its year (:mod:`report_kit.formats`):
+    an error when that is the current revision, a warning for a superseded one."""
+    from report_kit import formats
+
+    severities = rule.raw["severities"]
     labels = layout.enums["format"]
+    schedule = format_schedule(rule)
 
     def run(ctx: Context) -> Iterator[Finding]:
         year = _year(ctx)
         actual = ctx.value("/format")
         if ctx.is_bad("/format") or actual not in labels:
             raise NotEvaluated("/format")
-        if year >= current["from_year"]:
-            expected, severity = current["format"], current["severity"]
-        elif year in previous["years"]:
-            expected, severity = previous["format"], previous["severity"]
-        else:
+        due = formats.revision_for_year(year)
+        if due is None:
             return
+        expected = due.id
+        severity = severities["current" if due == formats.current() else "superseded"]
         if actual != expected:
             yield rule.finding(
-                {"year": year, "expected_label": labels[expected], "actual_label": labels[actual]},
+                {
+                    "year": year,
+                    "expected_label": labels[expected],
+                    "actual_label": labels[actual],
+                    "schedule": schedule,
+                },
                 (location(layout, "/format"),),
                 expected=expected,
                 actual=actual,
@@ -89,6 +97,26 @@ def compile_format_year(rule: Rule, layout: Layout) -> list[Check]:
             )
 
     return [Check(rule, rule.id, ("/format", "/year"), run)]
+
+
+def format_schedule(rule: Rule) -> str:
+    """「…60号规定的格式适用于2019至2020年度的报告；…30号规定的格式适用于2021年度及以后的报告」,
+    from the registry and the rule's sentence templates."""
+    from report_kit import formats
+    from report_kit.catalogue import render
+
+    templates = rule.raw["templates"]
+    items = []
+    for revision in formats.revisions():
+        later = formats.successor(revision)
+        if later is None:
+            years = render(templates["years_open"], {"from_year": revision.from_year})
+        else:
+            years = render(
+                templates["years_closed"], {"from_year": revision.from_year, "to_year": later.from_year - 1}
+            )
+        items.append(render(templates["schedule_item"], {"notice": revision.notice, "years": years}))
+    return templates["separator"].join(items)
 
 
 def deadline_for(rule: Rule, submission_scope: str, submission_kind: str, year: int):

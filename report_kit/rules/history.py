@@ -2,29 +2,31 @@
 
 They need two submissions, so they are not compiled into the per-file validator; the caller
 (``report_kit.previous``) finds last year's report and calls :func:`cross_year_findings`.
-Both formats are supported as last year's baseline: the 表三 carry-over rows exist in the
-2019 and the 2021 layout alike. The 表二 stock check needs 现行有效件数 on both sides; the
-2019 format's 对外公开总数量 counts everything ever published (repealed documents included),
-so it is not the same stock and a 2019 baseline skips that check.
+Every revision is supported as last year's baseline. Which cells carry over is data: the
+``relation`` of ``H.carry_over`` (上年结转 = last year's 结转下年度) and of ``H.in_force``
+(现行有效 = last year's 现行有效 + 本年制发 − 本年废止) in the rule catalogue, bound with the
+layout's collections. A relation is checked only where both years' layouts have its cells:
+the superseded trial format's 表二 has no 现行有效件数 (its 对外公开总数量 counts everything
+ever published, repealed documents included), so such a baseline skips the stock check.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
+from functools import cache
 
 from report_kit.catalogue import load_catalogue
 from report_kit.findings import Finding
+from report_kit.formats import revision_of
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.base import format_number, location
 from report_kit.rules.context import resolve, usable_number
 from report_kit.years import as_year
 
 SIMILARITY_THRESHOLD = 0.90
-CARRIED_OVER = "/applications/carried_over/{col}"
-CARRIED_FORWARD = "/applications/carried_forward/{col}"
-DOCUMENTS = "/active_disclosure/{row}/{col}"
 SECTIONS = (
     # (pointer located, pointers joined): section 一 is compared as its five topics together
     ("/text/overview", "overview"),
@@ -117,15 +119,46 @@ def _section_text(document: dict, key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def relation_cells(rule_id: str, layout: Layout) -> list[dict[str, str]]:
+    """The cross-year relation of a rule bound to concrete cells: one dict per ``for_each``
+    binding, mapping each role (``this_year``, ``last_year``, ``added`` …) to a pointer."""
+    relation = load_catalogue(layout.format)[rule_id].raw["relation"]
+    names = list(relation["for_each"])
+    roles = {role: template for role, template in relation.items() if role != "for_each"}
+    bound = []
+    for values in itertools.product(*(layout.collections[relation["for_each"][n]] for n in names)):
+        binding = dict(zip(names, values))
+        bound.append({role: _substitute(template, binding) for role, template in roles.items()})
+    return bound
+
+
+def _substitute(template: str, binding: dict[str, str]) -> str:
+    for name, value in binding.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def carried_from(pointer: str, layout: Layout | None = None) -> str | None:
+    """Last year's cell that this year's ``pointer`` must repeat (上年结转 → 上年的结转下年度)."""
+    return _carry_over_map((layout or load_layout()).format).get(pointer)
+
+
+@cache
+def _carry_over_map(format_revision: str) -> dict[str, str]:
+    cells = relation_cells("H.carry_over", load_layout(format_revision))
+    return {pair["this_year"]: pair["last_year"] for pair in cells}
+
+
 def _carry_over(current: dict, previous: dict, layout: Layout, years: dict) -> list[Finding]:
     """One finding per applicant column whose carry-over breaks; the 总计 column only when no
     applicant column explains its difference (one wrong cell is one finding, not two)."""
     rule = load_catalogue()["H.carry_over"]
     findings = []
-    for column in layout.tables["T3"].columns:
-        pointer = CARRIED_OVER.format(col=column.key)
+    for cells in relation_cells("H.carry_over", layout):
+        pointer = cells["this_year"]
+        column = layout.cells[pointer].column
         actual = _number(current, pointer)
-        expected = _number(previous, CARRIED_FORWARD.format(col=column.key))
+        expected = _number(previous, cells["last_year"])
         if actual is None or expected is None or actual == expected:
             continue
         if "total" in column.tags and findings:
@@ -145,16 +178,20 @@ def _carry_over(current: dict, previous: dict, layout: Layout, years: dict) -> l
 
 
 def _in_force(current: dict, previous: dict, layout: Layout, years: dict) -> list[Finding]:
-    if current.get("format") != "2021" or previous.get("format") != "2021":
-        return []  # the 2019 表二 has no 现行有效件数 (see the module docstring)
+    """Only where both years' layouts have the stock cells (see the module docstring)."""
     rule = load_catalogue()["H.in_force"]
+    previous_layout = load_layout(revision_of(previous))
     findings = []
-    for row in layout.collections.get("T2.rows.documents", ()):
-        pointer = DOCUMENTS.format(row=row, col="in_force")
+    for cells in relation_cells("H.in_force", layout):
+        pointer = cells["this_year"]
+        if not (
+            all(p in layout.cells for p in cells.values()) and cells["last_year"] in previous_layout.cells
+        ):
+            continue
         actual = _number(current, pointer)
-        issued = _number(current, DOCUMENTS.format(row=row, col="issued"))
-        repealed = _number(current, DOCUMENTS.format(row=row, col="repealed"))
-        before = _number(previous, pointer)
+        issued = _number(current, cells["added"])
+        repealed = _number(current, cells["removed"])
+        before = _number(previous, cells["last_year"])
         if None in (actual, issued, repealed, before):
             continue
         expected = before + issued - repealed
@@ -164,7 +201,7 @@ def _in_force(current: dict, previous: dict, layout: Layout, years: dict) -> lis
             rule.finding(
                 {
                     **years,
-                    "row": layout.label(f"/active_disclosure/{row}"),
+                    "row": layout.label(pointer.rpartition("/")[0]),
                     "actual": actual,
                     "expected": expected,
                     "previous_in_force": before,
@@ -213,7 +250,7 @@ def cross_year_findings(current: dict, previous: dict, layout: Layout | None = N
     year, previous_year = _year(current), _year(previous)
     if year is None or previous_year != year - 1:
         return []
-    layout = layout or load_layout(current.get("format") if current.get("format") == "2019" else "2021")
+    layout = layout or load_layout(revision_of(current))
     years = {"year": year, "previous_year": previous_year}
     return [
         *_carry_over(current, previous, layout, years),

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from report_kit.formats import revision_of
 from report_kit.grid import table_grid
 from report_kit.layout import load_layout
-from report_kit.report_content import display_value, format_of, table_from_grid
+from report_kit.report_content import display_value, table_from_grid
 from report_kit.settings import SEVERITY_LABELS
 from report_kit.writers.report_html import render_table
 
@@ -65,7 +66,7 @@ def _shown(finding: dict) -> dict:
 def unit_sections(result: dict, submission: dict | None) -> dict[str, Any]:
     """The page's body for one upload: ``general`` findings, then each section of the report
     in the official order with its drawn table (when it has one) and its findings."""
-    layout = load_layout(format_of(submission) if isinstance(submission, dict) else "2021")
+    layout = load_layout(revision_of(submission))
     findings = result.get("findings") or []
     sections = [
         {

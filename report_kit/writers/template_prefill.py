@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from report_kit import formats
 from report_kit.catalogue import load_catalogue
+from report_kit.formats import revision_of
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING, resolve
+from report_kit.rules.history import relation_cells
 from report_kit.workbook_map import TEMPLATE_VERSION, workbook_map
 from report_kit.years import is_year
 
@@ -67,7 +70,7 @@ def template_values(
     region: str | None = None,
     code: str | None = None,
     previous: dict | None = None,
-    format_revision: str = "2021",
+    format_revision: str | None = None,
     work_plan: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Pointer → value to pre-fill, and pointer → cell notes, for one workbook.
@@ -76,6 +79,7 @@ def template_values(
     what is known: the unit, the year after last year's, and 上年结转 from last year's
     结转下年度 (each pre-filled cell says so in its note). Explicit options win over both.
     """
+    format_revision = format_revision or template_revision(submission, year=year, previous=previous)
     wmap = workbook_map(TEMPLATE_VERSION, format_revision)
     layout = load_layout(format_revision)
     values: dict[str, Any] = {}
@@ -102,9 +106,32 @@ def template_values(
     if submission is None:
         if "/scope" not in values and values.get("/unit/kind"):
             values["/scope"] = "government" if values["/unit/kind"] == "government" else "agency"
-        values.setdefault("/year", dt.date.today().year - 1)
+        values.setdefault("/year", default_year())
         values["/format"] = format_revision
     return values, notes
+
+
+def default_year() -> int:
+    """A template is usually wanted for the report being prepared: last year's."""
+    return dt.date.today().year - 1
+
+
+def template_revision(
+    submission: dict | None = None, *, year: int | None = None, previous: dict | None = None
+) -> str:
+    """The revision a workbook is drawn in: a full submission's own; otherwise the registry's
+    revision for the template's year (``year``, last year's report + 1, or last year), or the
+    current revision when that year's revision has no template (reports before the first
+    template revision are entered in the current tables, as before)."""
+    if submission is not None:
+        return revision_of(submission)
+    if year is None and previous is not None and is_year(resolve(previous, "/year")):
+        year = resolve(previous, "/year") + 1
+    due = formats.revision_for_year(year if year is not None else default_year())
+    if due is not None and due.template:
+        return due.id
+    offered = formats.template_revisions()
+    return formats.current().id if formats.current().template else offered[-1].id
 
 
 def _from_previous(previous: dict, layout: Layout, values: dict, notes: dict[str, list[str]]) -> None:
@@ -115,12 +142,9 @@ def _from_previous(previous: dict, layout: Layout, values: dict, notes: dict[str
     last_year = resolve(previous, "/year")
     if is_year(last_year):
         values["/year"] = last_year + 1
-    table = layout.tables["T3"]
-    inflow = next(row for row in table.rows if "inflow" in row.tags and row.key == "carried_over")
-    outflow = next(row for row in table.rows if "outflow" in row.tags)
-    for column in table.columns:
-        value = resolve(previous, table.cell_pointer(outflow, column))
+    for cells in relation_cells("H.carry_over", layout):
+        value = resolve(previous, cells["last_year"])
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-            target = table.cell_pointer(inflow, column)
+            target = cells["this_year"]
             values[target] = value
             notes.setdefault(target, []).insert(0, PREVIOUS_NOTE)

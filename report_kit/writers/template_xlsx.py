@@ -47,7 +47,7 @@ from report_kit.workbook_map import (
     workbook_map,
 )
 from report_kit.writers.sheet_print import PORTRAIT_UNITS, break_pages, setup_print, text_height
-from report_kit.writers.template_prefill import PREVIOUS_NOTE, template_values
+from report_kit.writers.template_prefill import PREVIOUS_NOTE, template_revision, template_values
 from report_kit.writers.xlsx_styles import (
     BOLD,
     BORDER,
@@ -530,8 +530,12 @@ def _metadata(wb: Workbook, wmap: WorkbookMap) -> None:
 
 
 def build_workbook(
-    submission: dict | None = None, *, format_revision: str = "2021", **options: Any
+    submission: dict | None = None, *, format_revision: str | None = None, **options: Any
 ) -> Workbook:
+    """The workbook in ``format_revision`` (default: :func:`template_revision` of the options)."""
+    format_revision = format_revision or template_revision(
+        submission, year=options.get("year"), previous=options.get("previous")
+    )
     wmap = workbook_map(TEMPLATE_VERSION, format_revision)
     layout = load_layout(format_revision)
     values, notes = template_values(submission, format_revision=format_revision, **options)
@@ -551,7 +555,7 @@ def write_workbook(
     path: str | os.PathLike,
     submission: dict | None = None,
     *,
-    format_revision: str = "2021",
+    format_revision: str | None = None,
     **options: Any,
 ) -> None:
     """Write the fill-in workbook (empty, pre-filled from options/last year, or a full submission).
