@@ -31,6 +31,7 @@ ROLE_UNIT = "unit"
 ROLE_OFFICE = "office"
 TOKEN_BYTES = 32  # 256 bits; the contract asks for at least 128
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
+ROSTER_LOCK = -1  # the advisory lock of roster and link changes (unit ids lock their uploads)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def sync_roster(store: Store, roster: list[RosterUnit] | None) -> None:
     """Make the store's units the roster's (new units added, order taken from the roster,
     units no longer listed kept with their uploads but hidden) and give every listed unit and
     the office a live link. Without a roster the units already known stay as they are."""
-    with store.transaction() as db:
+    with store.transaction(lock=ROSTER_LOCK) as db:  # two processes starting at once: one at a time
         if roster is not None:
             db.execute("UPDATE serve_units SET position = NULL")
             for unit in roster:
@@ -110,7 +111,7 @@ def sync_roster(store: Store, roster: list[RosterUnit] | None) -> None:
 def reissue(store: Store, unit_id: int | None) -> str:
     """Revoke the unit's (or, for ``None``, the office's) live link and issue a new one."""
     role = ROLE_OFFICE if unit_id is None else ROLE_UNIT
-    with store.transaction() as db:
+    with store.transaction(lock=ROSTER_LOCK) as db:
         if unit_id is None:
             db.execute(
                 "UPDATE serve_links SET revoked_at = ? WHERE role = ? AND revoked_at IS NULL", (now(), role)
@@ -125,7 +126,7 @@ def reissue(store: Store, unit_id: int | None) -> str:
 
 def revoke(store: Store, unit_id: int) -> None:
     """Revoke a unit's link without a replacement (reissue gives it a new one later)."""
-    with store.transaction() as db:
+    with store.transaction(lock=ROSTER_LOCK) as db:
         db.execute(
             "UPDATE serve_links SET revoked_at = ? WHERE unit_id = ? AND revoked_at IS NULL", (now(), unit_id)
         )

@@ -27,6 +27,7 @@ from typing import Any
 
 STATE_NAME = "服务状态.sqlite"
 BUSY_TIMEOUT_S = 30.0
+SCHEMA_LOCK = -2  # advisory lock ids below zero are the store's own; unit ids lock their uploads
 
 _TABLES = {
     "sqlite": [
@@ -150,7 +151,7 @@ class Store:
         self._local = threading.local()
         self._connections: list[Any] = []
         self._lock = threading.Lock()
-        with self.transaction() as db:
+        with self.transaction(lock=SCHEMA_LOCK) as db:  # two processes creating the tables at once
             for statement in _TABLES[self.backend] + _INDEXES:
                 db.execute(statement)
 
