@@ -29,7 +29,7 @@ evidence; otherwise every candidate is ``ambiguous``. Evidence never makes a gue
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -66,10 +66,12 @@ class Identity:
     coefs: tuple[tuple[str, int], ...]
     const: Fraction
     op: str  # "==", ">=", "<="
+    pointers: tuple[str, ...] = field(default=(), compare=False)
+    coef: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
-    @property
-    def pointers(self) -> tuple[str, ...]:
-        return tuple(p for p, _ in self.coefs)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pointers", tuple(p for p, _ in self.coefs))
+        object.__setattr__(self, "coef", dict(self.coefs))
 
     def holds(self, residual: float) -> bool:
         if self.op == "==":
@@ -149,10 +151,21 @@ class Localiser:
         # Findings a repair may resolve besides the identities': prose and last year's report
         # disagreeing with the same cell.
         self.linked_rules = self.rules | {r.id for r in catalogue if r.category in ("text", "history")}
+        from report_kit.rules.text import ClaimFinder, default_text_pointers
+
+        self._prose = [
+            (
+                tuple(rule.raw["cells"]),
+                ClaimFinder(rule.raw),
+                tuple(rule.raw.get("texts") or default_text_pointers(layout)),
+            )
+            for rule in catalogue.of_kind("text_claim")
+        ]
         self.by_cell: dict[str, list[int]] = {}
         for index, identity in enumerate(self.identities):
             for pointer in identity.pointers:
                 self.by_cell.setdefault(pointer, []).append(index)
+        self.components = self._connect()
 
     def _name(self, rule, pointers: tuple[str, ...]) -> str:
         """「“自然人”：本年新收＋上年结转＝…」: what the cells share, then what the rule says."""
@@ -171,25 +184,26 @@ class Localiser:
         numbers: dict[str, int | float],
         *,
         previous: dict | None = None,
-        claims: list[tuple[tuple[str, ...], set[float]]] = (),
+        prose=None,
     ) -> list[Repair]:
         """Repairs of one submission's usable ``numbers`` (``Context.numbers``), best first.
 
         ``previous`` is last year's submission of the same unit (already checked to be the
-        year before); ``claims`` are (cells, stated values) read from the prose.
+        year before); ``prose`` is the submission's :class:`~report_kit.rules.context.Context`,
+        whose text is read (only when a candidate touches a cell the prose speaks of).
         """
         residuals: dict[int, Fraction] = {}
         unknown: set[int] = set()
         for index, identity in enumerate(self.identities):
-            total = identity.const
+            total = int(identity.const) if identity.const.denominator == 1 else float(identity.const)
             for pointer, coef in identity.coefs:
                 value = numbers.get(pointer)
                 if value is None:
                     unknown.add(index)
                     break
-                total += coef * Fraction(value)
+                total += coef * value  # counts: exact ints; fractions only where solving
             else:
-                residuals[index] = total
+                residuals[index] = Fraction(total)
         violated = {i for i, r in residuals.items() if not self.identities[i].holds(float(r))}
         if not violated:
             return []
@@ -201,16 +215,36 @@ class Localiser:
                 continue
             solutions = _Search(self, residuals, numbers, component & violated).run()
             if solutions:
+                touched = {p for changes in solutions for p in changes}
+                claims = self._claims(prose, touched) if prose is not None else []
                 ranked = self._rank(solutions, numbers, previous, claims, component & violated)
                 offset = repairs[-1].candidate if repairs else 0
                 repairs.extend(replace(r, candidate=r.candidate + offset) for r in ranked)
         return repairs
 
-    def _components(self, violated: set[int]) -> list[set[int]]:
-        """The identities connected (through shared cells) to each violated one."""
+    def _claims(self, ctx, touched: set[str]) -> list[tuple[tuple[str, ...], set[float]]]:
+        """(cells, numbers the prose states for their sum) of the ``text_claim`` rules about
+        the ``touched`` cells; the finders are compiled once, in :meth:`__init__`."""
+        year = ctx.value("/year")
+        year = year if isinstance(year, int) and not isinstance(year, bool) else None
+        found = []
+        for cells, finder, texts in self._prose:
+            if touched.isdisjoint(cells):
+                continue
+            stated: set[float] = set()
+            for pointer in texts:
+                text = ctx.text(pointer)
+                if text:
+                    stated.update(float(claim.value) for claim in finder.claims(text, year))
+            if stated:
+                found.append((cells, stated))
+        return found
+
+    def _connect(self) -> list[frozenset[int]]:
+        """Identities connected through shared cells (表三; each 表四 group; each 表二 row)."""
         seen: set[int] = set()
         components = []
-        for start in sorted(violated):
+        for start in range(len(self.identities)):
             if start in seen:
                 continue
             component, stack = set(), [start]
@@ -222,8 +256,12 @@ class Localiser:
                 for pointer in self.identities[index].pointers:
                     stack.extend(self.by_cell[pointer])
             seen |= component
-            components.append(component)
+            components.append(frozenset(component))
         return components
+
+    def _components(self, violated: set[int]) -> list[frozenset[int]]:
+        """The components holding a violated identity, in catalogue order."""
+        return [c for c in self.components if not c.isdisjoint(violated)]
 
     # -- ranking ---------------------------------------------------------------------------
 
@@ -323,7 +361,7 @@ class Localiser:
             return None
         for index in self.by_cell.get(pointer, ()):
             identity = self.identities[index]
-            own = dict(identity.coefs)[pointer]
+            own = identity.coef[pointer]
             opposite = [p for p, c in identity.coefs if (c > 0) != (own > 0)]
             if len(opposite) == 1 and numbers.get(opposite[0]) == current:
                 return (
@@ -373,25 +411,6 @@ def _carried_from(pointer: str) -> str | None:
     from report_kit.rules.history import carried_from
 
     return carried_from(pointer)
-
-
-def prose_claims(catalogue: Catalogue, layout: Layout, ctx) -> list[tuple[tuple[str, ...], set[float]]]:
-    """(cells, numbers the prose states for their sum) of every ``text_claim`` rule."""
-    from report_kit.rules.text import ClaimFinder, default_text_pointers
-
-    year = ctx.value("/year")
-    year = year if isinstance(year, int) and not isinstance(year, bool) else None
-    found = []
-    for rule in catalogue.of_kind("text_claim"):
-        finder = ClaimFinder(rule.raw)
-        stated: set[float] = set()
-        for pointer in rule.raw.get("texts") or default_text_pointers(layout):
-            text = ctx.text(pointer)
-            if text:
-                stated.update(float(claim.value) for claim in finder.claims(text, year))
-        if stated:
-            found.append((tuple(rule.raw["cells"]), stated))
-    return found
 
 
 def _show(value) -> str:
@@ -501,7 +520,7 @@ class _Search:
             identity = self.identities[index]
             if identity.op != "==":
                 continue
-            coefs = dict(identity.coefs)
+            coefs = identity.coef
             rows.append([Fraction(coefs.get(p, 0)) for p in cells] + [-self.residuals[index]])
         deltas = _unique_solution(rows, len(cells))
         if deltas is None or any(d == 0 for d in deltas):
@@ -516,7 +535,7 @@ class _Search:
             identity = self.identities[index]
             if identity.op == "==":
                 continue
-            coefs = dict(identity.coefs)
+            coefs = identity.coef
             after = self.residuals[index] + sum(coefs.get(p, 0) * d for p, d in zip(cells, deltas))
             if not identity.holds(float(after)):
                 return None

@@ -17,7 +17,7 @@ from report_kit.fastschema import compile_predicate
 from report_kit.findings import Finding, Location, count_by_severity
 from report_kit.formats import current
 from report_kit.layout import TABLE_ORDER, Layout, load_layout
-from report_kit.repairs import Localiser, Repair, attach_repair_cells, link, prose_claims
+from report_kit.repairs import Localiser, Repair, attach_repair_cells, link
 from report_kit.rules import NotEvaluated, compile_checks
 from report_kit.rules.context import Context
 from report_kit.rules.shape import compile_schema_validator, schema_findings
@@ -104,7 +104,7 @@ class Validator:
                 repairs = self.localiser.localise(
                     ctx.numbers,
                     previous=previous,
-                    claims=prose_claims(self.catalogue, self.layout, ctx),
+                    prose=ctx,
                 )
                 if source_map:
                     repairs = attach_repair_cells(repairs, source_map, self.layout)

@@ -34,3 +34,11 @@ def test_serve_benchmark():
     assert results["load_failures"] == 0 and results["load_kept"] == 200
     assert results["upload_p50_ms"] < 100 * 3  # target 100 ms on 2 cores
     assert results["office_first_ms"] < 300 * 3 and results["office_p50_ms"] < 300  # target 300 ms
+
+
+@pytest.mark.slow
+def test_repairs_benchmark():
+    results = _load("bench_repairs").main()
+    assert abs(results["valid"]["added_median_ms"]) < 0.5  # target: nothing
+    for case in ("one_cell_t3", "one_cell_t4", "two_cells_t3"):
+        assert results[case]["added_median_ms"] < 2 * 3  # target 2 ms; generous for loaded CI machines
