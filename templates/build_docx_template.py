@@ -45,6 +45,10 @@ KAITI = "楷体_GB2312"  # level 2 headings
 SONGTI = "宋体"  # page numbers
 
 LANG = "zh-CN"
+# Language of Latin text (w:lang/@w:val), as Chinese Word writes it: with zh-CN there too,
+# LibreOffice breaks numbers and Latin words by its Chinese rules — 「本年新收(1」/「8)」 in the
+# annex — while with en-US it keeps 「(18)」 and 「T3.applicant_total」 whole.
+LATIN_LANG = "en-US"
 
 # Sizes in half-points (w:sz): 2号 22 pt, 3号 16 pt, 4号 14 pt, 五号 10.5 pt.
 SZ_2HAO = 44
@@ -107,7 +111,7 @@ def _rpr(
         f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
         f'{b}<w:i w:val="0"/><w:iCs w:val="0"/>{extra}{color}{spacing}'
         f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-        f'<w:lang w:val="{LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/>'
+        f'<w:lang w:val="{LATIN_LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/>'
         "</w:rPr>"
     )
 
@@ -442,7 +446,7 @@ def _build_styles(document: docx.document.Document) -> None:
             "<w:rPrDefault>"
             f'<w:rPr><w:rFonts w:ascii="{FANGSONG}" w:hAnsi="{FANGSONG}" w:eastAsia="{FANGSONG}" w:cs="{FANGSONG}"/>'
             f'<w:sz w:val="{SZ_3HAO}"/><w:szCs w:val="{SZ_3HAO}"/>'
-            f'<w:lang w:val="{LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/></w:rPr>'
+            f'<w:lang w:val="{LATIN_LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/></w:rPr>'
             "</w:rPrDefault>"
             "<w:pPrDefault><w:pPr>"
             '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
@@ -559,7 +563,7 @@ def _build_settings(document: docx.document.Document) -> None:
     settings = document.settings.element
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
-        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:val"), LATIN_LANG)
         lang.set(qn("w:eastAsia"), LANG)
     # python-docx's default document says Word 2010 (compatibilityMode 14): Word 2013 and
     # later would open every report in 「兼容模式」. 15 is the mode of a document Word makes.

@@ -520,3 +520,22 @@ def test_draft_marks_the_cells_its_errors_name_and_the_suspect_stronger():
     plain = reopen(build_content(report.submission, findings=report.findings, draft=False))
     assert not plain.element.body.findall(f".//{qn('w:shd')}")
     assert not any(p.text.startswith("说明：") for p in plain.paragraphs)
+
+
+def test_annex_rule_ids_break_between_words_and_minus_signs_stay_with_numbers():
+    from report_kit.check import check_file
+
+    fees = check_file(ROOT / "examples" / "invalid" / "07-fees.yaml")
+    annex = reopen(build_content(fees.submission, findings=fees.findings, draft=True)).tables[-1]
+    rules = [row.cells[1].text for row in annex.rows[1:]]
+    assert rules[0] == "T3.fee_unpaid_\nwithout_notice"  # 28 characters: a line break after 「_」
+    assert [r.replace("\n", "") for r in rules] == [f.rule for f in fees.findings]
+    assert all(len(line) <= 19 for rule in rules for line in rule.split("\n"))
+    shape = check_file(ROOT / "examples" / "invalid" / "04-shape.yaml")
+    annex = reopen(build_content(shape.submission, findings=shape.findings, draft=True)).tables[-1]
+    problems = [row.cells[4].text for row in annex.rows[1:]]
+    assert any("数字\u22126" in p for p in problems)  # the minus sign, not a breakable hyphen
+    assert any("/\u200bapplications/\u200breceived/\u200b" in p for p in problems)
+    assert all(
+        p.replace("\u200b", "").replace("\u2212", "-") == f.message for p, f in zip(problems, shape.findings)
+    )

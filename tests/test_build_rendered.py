@@ -70,6 +70,9 @@ def documents(tmp_path_factory):
         "short": build_content(_short_overview(example)),
         "draft": build_content(draft.submission, findings=draft.findings, draft=True),
     }
+    for name in ("04-shape", "07-fees"):  # negative numbers, JSON pointers, long rule ids
+        report = check_file(ROOT / "examples" / "invalid" / f"{name}.yaml")
+        contents[name] = build_content(report.submission, findings=report.findings, draft=True)
     paths = []
     for name, content in contents.items():
         write_docx(content, folder / f"{name}.docx")
@@ -245,3 +248,47 @@ def test_one_blank_line_between_a_table_and_the_next_heading(documents, name):
                 assert lower[0].y0 - upper[0].y1 >= LINE - 1.0, (page.number, line_text(lower))
                 seen += 1
     assert seen >= 2  # after 表三 and after 表四 at least
+
+
+# ------------------------------------------------------------------------------------------
+# The --force annex
+
+
+LATIN = re.compile(r"[A-Za-z0-9_./]+")
+
+
+@pytest.mark.parametrize("name", ["04-shape", "07-fees"])
+def test_annex_never_breaks_a_rule_id_or_word_mid_word_nor_a_minus_from_its_number(documents, name):
+    content, pages = documents[name]
+    annex = [p for p in pages if "附件：校验错误清单" in p.text()]
+    assert annex
+    table = content.tables()[-1]
+    sources = [cell.text for cell in table.cells]
+    rules = {cell.text for cell in table.cells if cell.col == 1 and cell.row}
+    assert any(len(rule) > 20 for rule in rules) or name != "07-fees"  # one must wrap
+
+    def whole(token: str) -> bool:
+        """The token starts and ends at a word boundary of some source text (a break after
+        「.」「_」「/」 is between words)."""
+        for source in sources:
+            for match in re.finditer(re.escape(token), source):
+                before = source[match.start() - 1] if match.start() else " "
+                after = source[match.end()] if match.end() < len(source) else " "
+                starts = not before.isascii() or not before.isalnum() or before in "._/"
+                ends = not after.isascii() or not after.isalnum() or token[-1] in "._/"
+                if starts and ends:
+                    return True
+        return False
+
+    seen = set()
+    for page in annex:
+        for word in page.body:
+            text = word.text.replace("\u200b", "")
+            assert not text.endswith(("-", "\u2212")), (page.number, word.text)  # minus kept with its number
+            for token in LATIN.findall(text.replace("\u2212", "-")):
+                assert whole(token), (page.number, token, word.text)
+                seen.add(token)
+    # every rule id is on the page, whole or broken after 「.」 / 「_」 into whole pieces
+    text = "".join(w.text for p in annex for w in p.body)
+    for rule in rules:
+        assert rule in text or all(piece in text for piece in re.findall(r"[^._]+[._]?", rule)), rule

@@ -19,6 +19,7 @@ import copy
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -391,9 +392,53 @@ def _cell_text(cell: TableCell, style_id: str, keep: bool, width: int, table_mar
             runs = f'<w:r><w:rPr><w:spacing w:val="{spacing}"/></w:rPr>{_t(head)}</w:r><w:r>{_t(tail)}</w:r>'
         else:
             runs = f"<w:r>{_t(text)}</w:r>"
+    elif cell.kind in ("data", "text") and text:
+        room = width - 2 * (table_margin or TEMPLATE_CELL_MARGIN)
+        runs = "<w:r><w:br/></w:r>".join(
+            _annex_runs(line, cell.kind) for line in _identifier_lines(text, room)
+        )
     else:
         runs = f"<w:r>{_t(text)}</w:r>" if text else ""
     return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
+
+
+_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=[0-9])")  # 「为-6」, not the dashes of 「2025-03-15」
+_SLASH = re.compile(r"/(?=[A-Za-z])")
+_LONG_WORD = re.compile(r"[A-Za-z0-9_.]{21,}")  # longer than a line of the narrow columns
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+")
+
+
+def _annex_runs(text: str, kind: str) -> str:
+    """Runs of one line of cell text, set so that no renderer breaks a number or word apart.
+
+    In the annex's 位置/问题 text (cells of kind ``text``) a minus before a number becomes
+    the minus sign U+2212: a hyphen-minus after Han text
+    takes LibreOffice's Chinese line-break rules, which end a line on it (「为数字-」/「6。」);
+    Word, too, may break after a hyphen. There a JSON pointer
+    (「/applications/received/natural_person」) gets a zero-width space after each 「/」, so
+    a line breaks between its steps instead of inside 「natural_person」, and a step too long
+    for a line (「litigation_after_reconsideration」) after its 「_」."""
+    if kind == "text":
+        text = _SLASH.sub("/\u200b", _MINUS.sub("\u2212", text))
+        text = _LONG_WORD.sub(lambda m: re.sub(r"(?<=[._])(?=\w)", "\u200b", m.group()), text)
+    return f"<w:r>{_t(text)}</w:r>"
+
+
+def _identifier_lines(text: str, room: int) -> list[str]:
+    """A cell holding one identifier too long for its column (a rule id such as
+    「FEE.collected_exceeds_notified」 in the annex's 38 mm 规则 column) breaks after a 「.」
+    or 「_」, never inside a word; anything else is one line, wrapped by the word processor."""
+    if not _IDENTIFIER.fullmatch(text) or len(text) * TABLE_CHAR // 2 <= room:
+        return [text]
+    per_line = max(1, room // (TABLE_CHAR // 2))
+    pieces = re.findall(r"[^._]+[._]?", text)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + len(piece) <= per_line:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return lines
 
 
 def _kept_rows(table: Table) -> set[int]:
