@@ -431,3 +431,58 @@ def test_worker_time_limit_memory_limit_and_death_are_contained():
         assert pool.run(_allocate, 1024) == 1024
     finally:
         pool.close()
+
+
+def test_work_plan_coverage_with_a_ledger(tmp_path, books):
+    """--plan: the unit's upload is checked against its tasks (as check --plan), and the office
+    sees each task's coverage (as batch --plan), each finding once."""
+    from report_kit.plan import Ledger, Task
+
+    good, _ = books
+    ledger = Ledger(
+        {"title": "轮台县2024年政务公开工作要点", "year": 2024},
+        [
+            Task("1", [], "加强政务新媒体矩阵建设和管理", units=[UNIT], resolved=[UNIT], id="T1"),
+            Task("2", [], "按季度公开食品安全监督抽检结果", units=[UNIT], resolved=[UNIT], id="T2"),
+            Task("3", [], "做好行政处罚信息公开工作", units=[OTHER], resolved=[OTHER], id="T3"),
+        ],
+    )
+    plan = tmp_path / "台账.json"
+    plan.write_text(ledger.to_json(), encoding="utf-8")
+    root = tmp_path / "office"
+    app, _ = make_app(root, plan=str(plan))
+    with TestClient(app) as client:
+        paths = links(root)
+        result = _post(client, paths[UNIT], good).json()
+        printed = CliRunner().invoke(
+            main, ["check", "--format", "json", "--today", "2025-01-10", "--plan", str(plan), str(good)]
+        )
+        assert [f["rule"] for f in result["findings"]] == [
+            f["rule"] for f in json.loads(printed.output)["findings"]
+        ]
+        review = client.get(paths[links_module.OFFICE_NAME] + "api/review").json()
+        assert [t["id"] for t in review["plan"]["tasks"]] == ["T1", "T2", "T3"]
+        rules = [f["rule"] for f in review["files"][0]["findings"]]
+        planned = [f["rule"] for f in result["findings"] if f["rule"].startswith("P.")]
+        assert planned == ["P.task_not_addressed"]  # T1 unanswered, T2 answered
+        assert rules.count("P.task_not_addressed") == 1
+        page = client.get(paths[links_module.OFFICE_NAME]).text
+        assert "工作要点落实情况" in page and "加强政务新媒体" in page
+    app.state.service.close()
+
+
+def test_hostile_unit_names_are_escaped_in_pages_and_neutralised_in_the_csv(tmp_path):
+    from report_kit.batch.roster import RosterUnit
+
+    name = '=HYPERLINK("x")<script>alert(1)</script>局'
+    root = tmp_path / "office"
+    app, _ = make_app(root, units=[RosterUnit(0, name)])
+    with TestClient(app) as client:
+        rows = (root / "访问链接.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert any(row.startswith("\"'=HYPERLINK") for row in rows)
+        unit = next(path for label, path in links(root).items() if "HYPERLINK" in label)
+        page = client.get(unit).text
+        assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        office = client.get(links(root)[links_module.OFFICE_NAME]).text
+        assert "<script>alert" not in office
+    app.state.service.close()

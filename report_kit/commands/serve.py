@@ -60,9 +60,13 @@ def serve(root, host, port, roster, year, deadline, plan, db_url, base_url, work
         workers=workers,
         plan=plan,
     )
+    from report_kit.plan import PlanError
+
     try:
         app = create_app(config)
         office = prepare(app.state.service, units)
+    except PlanError as exc:
+        raise click.BadParameter(str(exc), param_hint="--plan") from None
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     from report_kit.serve.links import LINKS_NAME, listed_links

@@ -81,7 +81,12 @@ class Service:
         config.root.mkdir(parents=True, exist_ok=True)
         self.store = store or Store.in_root(config.root, config.db_url)
         self.pool = pool or WorkerPool(config.workers, config.job_timeout, config.memory_limit)
-        self.reviews = ReviewCache(self.store)
+        self.ledger = None
+        if config.plan:
+            from report_kit.plan.ledger import load_ledger
+
+            self.ledger = load_ledger(config.plan)  # PlanError: the command says why in Chinese
+        self.reviews = ReviewCache(self.store, self.ledger)
         self.csrf_key = self.store.setting("csrf_key", lambda: secrets.token_hex(32)).encode()
         self.templates = Jinja2Templates(directory=str(HERE / "pages"))
         self.templates.env.globals["static"] = "/static/"
@@ -217,7 +222,7 @@ async def _upload_from(request: Request, link: links_module.Link) -> tuple[dict,
 
 def _keep(service: Service, link: links_module.Link, file_name: str, content: bytes) -> tuple[dict, dict]:
     config = service.config
-    job = service.pool.check(content, file_name, config.day(), config.deadline)
+    job = service.pool.check(content, file_name, config.day(), config.deadline, config.plan)
     counts = job["counts"]
     row = service.store.add_upload(
         link.unit_id,

@@ -53,8 +53,33 @@ def office_context(service) -> dict:
         "year": data.get("year"),
         "deadline": service.config.deadline,
         "state_classes": STATE_CLASSES,
-        "plan": None,
+        "plan": plan_rows(data.get("plan")),
+        "plan_document": (data.get("plan") or {}).get("document") or {},
     }
+
+
+def plan_rows(matrix: dict | None) -> list[dict] | None:
+    """Work-plan coverage per task (batch --plan's matrix): how many of the units it falls to
+    said how they carried it out, said nothing, or have not reported; and who said nothing."""
+    if not matrix:
+        return None
+    from report_kit.plan.review import ADDRESSED, NOT_ADDRESSED, NOT_SUBMITTED
+
+    units = matrix["units"]
+    rows = []
+    for task in matrix["tasks"]:
+        statuses = task["statuses"]
+        rows.append(
+            {
+                "number": task.get("number") or task.get("id"),
+                "task": task["task"],
+                "addressed": statuses.count(ADDRESSED),
+                "not_addressed": statuses.count(NOT_ADDRESSED),
+                "not_submitted": statuses.count(NOT_SUBMITTED),
+                "silent": [units[i]["name"] for i, s in enumerate(statuses) if s == NOT_ADDRESSED][:20],
+            }
+        )
+    return rows
 
 
 def links_context(service, link) -> dict:

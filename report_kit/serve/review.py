@@ -50,7 +50,14 @@ def unit_state(row: dict, status: str | None, today: dt.date, deadline: dt.date 
     return STATE_PASSED if status == STATUS_PASSED else STATE_ERRORS
 
 
-def build_review(store: Store, *, year: int | None, today: dt.date, deadline: dt.date | None) -> Review:
+# added at upload time by ``check --plan`` (the unit sees them) and again by the batch's plan
+# review: kept once
+PLAN_RULE = "P.task_not_addressed"
+
+
+def build_review(
+    store: Store, *, year: int | None, today: dt.date, deadline: dt.date | None, plan=None
+) -> Review:
     rows = store.current_entries()
     listed = [row for row in rows if row["position"] is not None]
     roster = [RosterUnit(row["position"], row["name"], row["code"], row["kind"]) for row in listed]
@@ -59,10 +66,12 @@ def build_review(store: Store, *, year: int | None, today: dt.date, deadline: dt
         if row["entry"] is None:
             continue
         entry = json.loads(row["entry"])
+        if plan is not None:
+            entry["findings"] = [f for f in entry["findings"] if f.get("rule") != PLAN_RULE]
         entry["file"] = entry_file(row["name"], row["version"], row["file_name"])
         entries.append(entry)
         by_unit[row["unit_id"]] = entry
-    result = review_entries(entries, roster=roster if listed else None, year=year, today=today)
+    result = review_entries(entries, roster=roster if listed else None, year=year, today=today, plan=plan)
     units = []
     for row in listed:
         entry = by_unit.get(row["unit_id"])
@@ -94,8 +103,9 @@ class ReviewCache:
     """The review is rebuilt only when an upload or a link changed (or the day did): the office
     page of a 500-unit jurisdiction is then a template render, not 500 JSON decodes."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, plan=None) -> None:
         self.store = store
+        self.plan = plan
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._review: Review | None = None
@@ -104,7 +114,9 @@ class ReviewCache:
         key = (self.store.generation(), year, today, deadline)
         with self._lock:
             if key != self._key or self._review is None:
-                self._review = build_review(self.store, year=year, today=today, deadline=deadline)
+                self._review = build_review(
+                    self.store, year=year, today=today, deadline=deadline, plan=self.plan
+                )
                 self._key = key
             return self._review
 

@@ -72,22 +72,37 @@ def _as_file(content: bytes, file_name: str):
             os.rmdir(folder)
 
 
-def _check(path: Path, file_name: str, today, deadline):
+_LEDGERS: dict[str, object] = {}
+
+
+def _ledger(plan: str | None):
+    """The work-plan ledger of ``--plan``, loaded once per worker process."""
+    if not plan:
+        return None
+    if plan not in _LEDGERS:
+        from report_kit.plan.ledger import load_ledger
+
+        _LEDGERS[plan] = load_ledger(plan)
+    return _LEDGERS[plan]
+
+
+def _check(path: Path, file_name: str, today, deadline, plan: str | None = None):
     from report_kit.check import check_file
 
-    report = check_file(path, today=today, deadline=deadline)
+    report = check_file(path, today=today, deadline=deadline, plan=_ledger(plan))
     report.file = file_name
     return report
 
 
-def check_job(content: bytes, file_name: str, today, deadline) -> dict[str, Any]:
-    """``check`` of one upload: the JSON text ``check --format json`` prints, the batch entry
-    (with its table vector), the submission. Never raises for a bad file."""
+def check_job(content: bytes, file_name: str, today, deadline, plan: str | None = None) -> dict[str, Any]:
+    """``check`` of one upload (``--plan`` when the service has a ledger): the JSON text
+    ``check --format json`` prints, the batch entry (with its table vector), the submission.
+    Never raises for a bad file."""
     from report_kit.batch.worker import entry_of, failed_entry
 
     try:
         with _as_file(content, file_name) as path:
-            report = _check(path, file_name, today, deadline)
+            report = _check(path, file_name, today, deadline, plan)
         submission = report.submission if isinstance(report.submission, dict) else None
         entry = entry_of(report, file_name)
         if entry.get("vector") is not None:
@@ -272,10 +287,12 @@ class WorkerPool:
                     raise JobFailed("处理进程无法启动，请稍后重试") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def check(self, content: bytes, file_name: str, today: dt.date | None, deadline: dt.date | None) -> dict:
+    def check(
+        self, content: bytes, file_name: str, today: dt.date | None, deadline: dt.date | None, plan=None
+    ) -> dict:
         """``check_job`` in a worker; a hang or a death becomes the file's F.internal finding."""
         try:
-            return self.run(check_job, content, file_name, today, deadline)
+            return self.run(check_job, content, file_name, today, deadline, plan)
         except JobFailed as failed:
             from report_kit.batch.worker import failed_entry
 
