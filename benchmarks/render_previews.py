@@ -27,29 +27,42 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "轮台县市场监督管理局-2024.json"
 PHONE = 390  # px: the width of a common phone in portrait
+# Chromium's headless window is at least 500 px wide: pages are laid out at phone width inside
+# an iframe of a wrapper page, and report their measurements to it by postMessage.
 MEASURE = """<script>
 window.addEventListener("load", () => {
   const cells = [...document.querySelectorAll("td, th")];
   const clipped = cells.filter((c) => c.scrollWidth > c.clientWidth + 1).length;
-  document.body.setAttribute("data-measure", JSON.stringify({
+  const lineWidths = (node) => {
+    const range = document.createRange(); range.selectNodeContents(node);
+    const lines = {};
+    for (const r of range.getClientRects()) lines[Math.round(r.top)] = (lines[Math.round(r.top)] || 0) + r.width;
+    return Object.values(lines).map(Math.round);
+  };
+  const lines = (node) => lineWidths(node).length;
+  parent.postMessage(JSON.stringify({
     width: document.documentElement.scrollWidth,
     tallest_row: Math.max(0, ...[...document.querySelectorAll("tr")].map((r) => r.getBoundingClientRect().height)),
     clipped: clipped,
     broken_headers: [...document.querySelectorAll("th")].filter((th) => {
-      const text = th.textContent.trim();
-      if (text.length !== 4) return false;
-      const range = document.createRange(); range.selectNodeContents(th);
-      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+      const widths = lineWidths(th);
+      return th.textContent.trim().length === 4 && widths.length > 1 && Math.abs(widths[0] - widths[1]) > 2;
     }).map((th) => th.textContent.trim()),
-    sticky: [...document.querySelectorAll("table.stat tbody tr > :first-child")].slice(0, 3)
-      .map((c) => getComputedStyle(c).position),
-  }));
+    broken_rules: [...document.querySelectorAll(".rule")].filter((c) => lines(c) > 1).map((c) => c.textContent),
+    sticky: [...document.querySelectorAll(".stick")].slice(0, 3).map((c) => getComputedStyle(c).position),
+    links: [...document.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+  }), "*");
 });
 </script>"""
+WRAPPER = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="{src}" style="width:{width}px;height:{height}px;border:0"></iframe>
+<script>window.addEventListener("message", (e) => document.body.setAttribute("data-measure", e.data));</script>
+</body></html>"""
 
 
 def soffice() -> str | None:
@@ -154,28 +167,40 @@ def _chromium(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
 
 def measure(html: Path, width: int = PHONE) -> dict:
     """Layout facts of a page at ``width`` px: the width it needs, its tallest table row, cells
-    whose text is cut off, four-character headers broken over two lines, the position of 表三/表四's
-    first column. Measured on a copy with a small script; the page itself has none."""
+    whose text is cut off, four-character headers broken 3+1, rule ids broken over lines, the
+    position of the cells meant to stay in view, the links. Measured on a copy beside the page
+    (relative links keep working) with a small script; the page itself has none."""
     import json
+    from html import unescape
 
     text = html.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>")
-    with tempfile.TemporaryDirectory(prefix="measure-") as tmp:
-        copy = Path(tmp) / html.name  # same folder name depth is irrelevant: no relative assets
+    copy = html.with_name(".measure-page.html")  # an ASCII name: the iframe src is not escaped
+    wrapper = html.with_name(".measure-wrapper.html")
+    try:
         copy.write_text(text, encoding="utf-8")
+        wrapper.write_text(WRAPPER.format(src=copy.name, width=width, height=900), encoding="utf-8")
         dom = _chromium(
-            f"--window-size={width},900", "--virtual-time-budget=5000", "--dump-dom", copy.as_uri()
+            "--allow-file-access-from-files", "--virtual-time-budget=5000", "--dump-dom", wrapper.as_uri()
         ).stdout.decode("utf-8")
+    finally:
+        copy.unlink(missing_ok=True)
+        wrapper.unlink(missing_ok=True)
     found = re.search(r'data-measure="([^"]*)"', dom)
     if not found:
         raise RuntimeError(f"no measurement from {html}")
-    from html import unescape
-
     return json.loads(unescape(found.group(1)))
 
 
-def screenshot(html: Path, png: Path, width: int = PHONE, height: int = 2400) -> Path:
+def screenshot(html: Path, png: Path, width: int = PHONE, height: int = 2400, anchor: str = "") -> Path:
+    """The page as a phone shows it (in a ``width`` px frame; the window itself is wider)."""
     png.parent.mkdir(parents=True, exist_ok=True)
-    _chromium(f"--window-size={width},{height}", f"--screenshot={png}", html.as_uri())
+    wrapper = html.with_name(".screenshot-wrapper.html")
+    try:
+        src = quote(html.name) + (f"#{anchor}" if anchor else "")
+        wrapper.write_text(WRAPPER.format(src=src, width=width, height=height), encoding="utf-8")
+        _chromium(f"--window-size={max(width, 500)},{height}", f"--screenshot={png}", wrapper.as_uri())
+    finally:
+        wrapper.unlink(missing_ok=True)
     return png
 
 

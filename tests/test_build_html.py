@@ -47,7 +47,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.tags.append((tag, attrs))
-        if tag not in ("meta", "col", "br"):
+        if tag not in ("meta", "col", "br", "wbr"):  # void elements
             self.stack.append(tag)
         if tag in ("h1", "h2", "h3", "p", "caption"):
             self._text, self._attrs = [], attrs

@@ -156,3 +156,79 @@ def test_every_sheet_prints_one_page_wide_with_its_header_repeated(outputs):
     assert review["问题清单"].page_setup.orientation == "landscape"
     template = load_workbook(outputs["template"])
     assert template["表三"].print_title_rows == "$4:$6"
+
+
+# ---------------------------------------------------------------- web pages (headless Chromium)
+
+needs_chromium = pytest.mark.skipif(render.chromium() is None, reason="Chromium not installed")
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [360, 390])
+def test_report_page_at_phone_width_keeps_row_labels_in_view(outputs, width):
+    facts = render.measure(outputs["report"], width)
+    assert facts["width"] <= width, "the page never scrolls sideways: only a table's own box does"
+    assert facts["sticky"] and set(facts["sticky"]) == {"sticky"}, "表三's row labels stay in view"
+    assert facts["broken_headers"] == [], "four-character headers break 2+2 or not at all"
+    assert facts["clipped"] == 0
+
+
+@needs_chromium
+def test_printed_report_keeps_table_three_groups_whole(outputs, tmp_path):
+    if not render.poppler():
+        pytest.skip("poppler-utils not installed")
+    pages = render.pdf_pages(render.print_html(outputs["report"], tmp_path / "report.pdf"))
+    texts = [flat(page.text) for page in pages]
+
+    def page_of(label: str) -> int:
+        return next(i for i, text in enumerate(texts) if label in text)
+
+    groups = [  # the first characters of each group's first and last row (the start of a cell's first line)
+        ("1.属于国家", "8.属于行政"),
+        ("1.本机关不", "3.补正后"),
+        ("1.信访举报", "5.要求行政"),
+        ("1.申请人无", "3.其他"),
+    ]
+    for first, last in groups:
+        assert page_of(first) == page_of(last), (first, last)
+    # the last row (四、结转下年度继续办理) never stands alone under the repeated header
+    assert page_of("四、结转下年度") == page_of("（七）总计")
+
+
+@needs_chromium
+def test_batch_pages_fit_a_phone(outputs):
+    index = render.measure(outputs["index"])
+    assert index["width"] <= render.PHONE and index["tallest_row"] < 400
+    unit = render.measure(outputs["unit"])
+    assert unit["width"] <= render.PHONE and unit["tallest_row"] < 500
+    assert unit["broken_rules"] == [], "a rule id is never broken mid-word"
+    text = outputs["unit"].read_text(encoding="utf-8")
+    assert "/applications/" not in text, "cells and labels, not JSON pointers"
+
+
+def test_unit_pages_link_the_reports_built_for_them(outputs):
+    review = outputs["index"].parent
+    data = json.loads((review / "审核结果.json").read_text(encoding="utf-8"))
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (review / "units").glob("*.html")}
+    passed = [row for row in data["summary"] if row["status"] == "通过"]
+    linked = [page for page in pages.values() if "../reports/" in page]
+    assert passed and len(linked) == len(passed)
+    from html.parser import HTMLParser
+    from urllib.parse import unquote
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.hrefs.append(dict(attrs)["href"])
+
+    for page in linked:
+        parser = Links()
+        parser.feed(page)
+        reports = [h for h in parser.hrefs if h.startswith("../reports/")]
+        assert {Path(h).suffix for h in reports} == {".docx", ".html"}
+        for href in reports:
+            assert (review / "units" / unquote(href)).resolve().is_file(), href

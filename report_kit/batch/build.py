@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import TextIO
 
 from report_kit.batch.names import UniqueNames, sanitise
-from report_kit.batch.outputs import staging_folder
+from report_kit.batch.outputs import REPORTS_DIR, staging_folder
 from report_kit.batch.progress import Progress
 from report_kit.batch.run import STATUS_PASSED, BatchResult
 from report_kit.os_errors import os_reason
 
-REPORTS_DIR = "reports"
 UNAVAILABLE = "生成报告功能暂不可用（报告生成模块未安装），已跳过 --build；审核结果不受影响。"
 
 
@@ -45,6 +44,7 @@ def build_reports(
     Each writer writes atomically; one report failing is reported and the others go on.
     ``batch --build`` uses :func:`build_into` on the staged review instead, so that the
     reports are published together with the review they belong to.
+    The names of the reports built are left in ``result.reports``, for the unit pages to link.
     """
     writers = _writers()
     if writers is None:
@@ -105,6 +105,7 @@ def _build_all(
             stem = names.take(f"{sanitise(entry['unit'])}{entry['year']}年政府信息公开工作年度报告")
             write_docx(content, target / f"{stem}.docx")
             write_html(content, target / f"{stem}.html")
+            result.reports[entry["file"]] = [f"{stem}.docx", f"{stem}.html"]  # linked from its unit page
             built += 1
         except Exception as exc:  # one report failing must not stop the others
             reason = os_reason(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"

@@ -110,13 +110,14 @@ def write_outputs(
         by_file: dict[str, list[dict]] = {}
         for finding in data["findings"]:
             by_file.setdefault(finding["file"], []).append(finding)
+        if extra is not None:  # first: the unit pages link the reports it builds
+            extra(content)
         (content / UNITS_DIR).mkdir()
         for row in data["summary"]:
-            page = render_unit(row, by_file.get(row["file"], []))
+            reports = [f"../{REPORTS_DIR}/{name}" for name in result.reports.get(row["file"], [])]
+            page = render_unit(row, by_file.get(row["file"], []), reports)
             (content / UNITS_DIR / pages[row["file"]]).write_text(page, encoding="utf-8")
         (content / INDEX_NAME).write_text(render_index(result, pages), encoding="utf-8")
-        if extra is not None:
-            extra(content)
         publish(content, review_dir.resolve(), staging)
         return [review_dir / name for name in OUTPUT_NAMES if (review_dir / name).exists()]
     finally:

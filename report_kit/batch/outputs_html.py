@@ -10,11 +10,12 @@ import html
 from urllib.parse import quote
 
 from report_kit.batch.run import STATUS_ERRORS, STATUS_PASSED, STATUS_UNREADABLE, BatchResult
-from report_kit.batch.tables import has_year_over_year, summary_rows
+from report_kit.batch.tables import has_year_over_year, summary_rows, unit_or_guess
 from report_kit.catalogue import load_catalogue
 
 STYLE = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
+a.report{margin-right:1em;white-space:nowrap}
 h1{font-size:1.6em;overflow-wrap:anywhere}h2{font-size:1.2em;margin-top:2em}
 .cards{display:flex;gap:1em;flex-wrap:wrap}
 .card{border:1px solid #ccc;border-radius:6px;padding:.8em 1.4em;min-width:7em;text-align:center}
@@ -25,6 +26,16 @@ table{border-collapse:collapse;margin-top:.5em}th,td{border:1px solid #bbb;paddi
 td{overflow-wrap:anywhere;max-width:36em}
 th{background:#eef3f8;white-space:nowrap}td.num{text-align:right}td.nowrap{white-space:nowrap}
 .s-通过{color:#2e7d32}.s-有错误{color:#c62828}.s-无法读取{color:#6d4c41}
+.s-通过,.s-有错误,.s-无法读取{white-space:nowrap}
+td.rule{white-space:nowrap;overflow-wrap:normal}
+@media (max-width:640px){
+body{margin:1em .8em}.card{min-width:4.5em;padding:.5em .8em}.card .n{font-size:1.8em}
+table,tbody,tr,td{display:block}table{border:0}
+thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+tr{border:1px solid #bbb;border-radius:4px;margin:0 0 .6em;padding:.3em .5em}
+td{border:0;padding:.15em 0;max-width:none;text-align:left}td.num{text-align:left}
+td[data-label]::before{content:attr(data-label) "：";color:#666}
+}
 """
 
 
@@ -43,8 +54,14 @@ def _page(title: str, body: str) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """A table that reads as a list of cards on a phone: each cell says its column's name."""
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(rows_cell for rows_cell in row) + "</tr>\n" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(cell.replace("<td", f'<td data-label="{_e(h)}"', 1) for h, cell in zip(headers, row))
+        + "</tr>\n"
+        for row in rows
+    )
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
 
 
@@ -74,7 +91,7 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
     yoy = has_year_over_year(result)
     for row in summary_rows(result):
         page = unit_pages[row["file"]]
-        name = row["unit"] or row["file"]
+        name = unit_or_guess(row) or row["file"]
         shown = name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"  # full name on hover
         link = f'<td><a href="units/{quote(page)}" title="{_e(name)}">{_e(shown)}</a></td>'
         cells = [
@@ -109,7 +126,11 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
     if top:
         body.append("<h2>最常见的问题</h2>\n")
         rule_rows = [
-            [_td(rule), _td(catalogue.rules[rule].title if rule in catalogue.rules else ""), _td(n, "num")]
+            [
+                _td(rule, "rule"),
+                _td(catalogue.rules[rule].title if rule in catalogue.rules else ""),
+                _td(n, "num"),
+            ]
             for rule, n in top
         ]
         body.append(_table(["规则", "说明", "问题数"], rule_rows))
@@ -155,21 +176,29 @@ def _year_over_year_cells(row: dict) -> list[str]:
     ]
 
 
-def render_unit(row: dict, findings: list[dict]) -> str:
-    """One submission's page: its status and every finding (``tables`` rows of that file)."""
-    name = row["unit"] or row["file"]
+def render_unit(row: dict, findings: list[dict], reports: list[str] = ()) -> str:
+    """One submission's page: its status, the reports built for it (``--build``: hrefs
+    relative to the page) and every finding (``tables`` rows of that file)."""
+    name = unit_or_guess(row) or row["file"]
     body = [
         '<p><a href="../index.html">← 返回总览</a></p>\n',
         f"<h1>{_e(name)}</h1>\n",
         f'<p>文件：{_e(row["file"])}；审核结果：<span class="s-{_e(row["status"])}">{_e(row["status"])}</span>；'
         f"错误 {row['errors']} 项，警告 {row['warnings']} 项。</p>\n",
     ]
+    if reports:
+        kinds = {".docx": "Word版", ".html": "网页版"}
+        links = "".join(
+            f'<a class="report" href="{quote(href)}">{kinds.get(href[href.rfind(".") :], "报告")}年度报告</a>'
+            for href in reports
+        )
+        body.append(f"<p>已生成：{links}</p>\n")
     if findings:
         rows = [
             [
-                _td(f["severity_label"]),
-                _td(f["rule"]),
-                _td(f["address"] or f["pointer"], "nowrap"),
+                _td(f["severity_label"], "nowrap"),
+                _td(f["rule"], "rule"),
+                _td(f.get("place") or f["address"], "nowrap"),  # a cell or sheet, never a JSON pointer
                 _td(f["label"]),
                 _td(f["message"]),
                 _td(f["suggestion"]),

@@ -51,6 +51,7 @@ class BatchResult:
     aggregate_files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # file (as shown) -> path on disk
     plan: dict[str, Any] | None = None  # batch --plan: tasks × units (plan.review.review_plan)
+    reports: dict[str, list[str]] = field(default_factory=dict)  # file -> built report names (--build)
 
     @property
     def counts(self) -> dict[str, int]:

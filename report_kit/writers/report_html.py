@@ -60,6 +60,7 @@ td {{ font-variant-numeric: tabular-nums; }}
 .mark-suspect {{ background: #ee9a92; outline: 2px solid #c00000; outline-offset: -2px; }}
 .mark-involved, .mark-suspect {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 .vertical {{ writing-mode: vertical-rl; text-orientation: upright; letter-spacing: .15em; }}
+.pair {{ word-break: keep-all; }}
 .signature {{ text-align: right; text-indent: 0; padding-right: 4em; white-space: pre-wrap; }}
 .signature-first {{ margin-top: 2em; }}
 .annex {{ margin-top: 3em; }}
@@ -69,6 +70,7 @@ td {{ font-variant-numeric: tabular-nums; }}
   main {{ padding: 1em .9em 2em; }}
   .signature {{ padding-right: 1em; }}
   caption {{ text-align: left; }}
+  .stick {{ position: sticky; z-index: 1; background: #f2f2f2; box-shadow: inset -1px 0 #000; }}
 }}
 @media print {{
   @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
@@ -87,6 +89,8 @@ td {{ font-variant-numeric: tabular-nums; }}
   thead {{ display: table-header-group; }}
   thead.no-repeat {{ display: table-row-group; }}
   tr {{ break-inside: avoid; page-break-inside: avoid; }}
+  tr.with-next {{ break-after: avoid; page-break-after: avoid; }}
+  tr.with-prev {{ break-before: avoid; page-break-before: avoid; }}
   .draft {{ border-width: 1pt; }}
   .annex {{ break-before: page; page-break-before: always; margin-top: 0; }}
 }}
@@ -111,7 +115,13 @@ def _scope(cell: TableCell, in_head: bool) -> str:
 CellMark = Callable[[TableCell], "tuple[str, str, str] | None"]
 
 
-def _cell(cell: TableCell, in_head: bool, vertical: bool = False, mark: CellMark | None = None) -> str:
+def _cell(
+    cell: TableCell,
+    in_head: bool,
+    vertical: bool = False,
+    mark: CellMark | None = None,
+    stick: dict[int, float] | None = None,
+) -> str:
     attrs = []
     if cell.rowspan > 1:
         attrs.append(f' rowspan="{cell.rowspan}"')
@@ -124,6 +134,10 @@ def _cell(cell: TableCell, in_head: bool, vertical: bool = False, mark: CellMark
         classes.append("note")
     if vertical:
         classes.append("vertical")
+    if stick is not None and cell.col in stick and cell.header:
+        # a row label stays in view while the numbers scroll under it on a phone
+        classes.append("stick")
+        attrs.append(f' style="left: {stick[cell.col]:.2f}em"')
     marked = mark(cell) if mark is not None and not cell.header else None
     if cell.mark:
         classes.append(f"mark-{cell.mark}")
@@ -139,7 +153,46 @@ def _cell(cell: TableCell, in_head: bool, vertical: bool = False, mark: CellMark
         # the note of 表三 explains the columns; it heads nothing
         note = f'<span class="fix">{_text(marked[2])}</span>' if marked and marked[2] else ""
         return f"<td{''.join(attrs)}>{_text(cell.text)}{note}</td>"
-    return f'<th scope="{_scope(cell, in_head)}"{"".join(attrs)}>{_text(cell.text)}</th>'
+    return f'<th scope="{_scope(cell, in_head)}"{"".join(attrs)}>{_header_text(cell.text)}</th>'
+
+
+def _header_text(text: str) -> str:
+    """A four-character header (结果维持, 商业企业) breaks 2+2 or not at all, never 3+1."""
+    if len(text) == 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return f'<span class="pair">{_text(text[:2])}<wbr>{_text(text[2:])}</span>'
+    return _text(text)
+
+
+def _sticky_columns(table: Table) -> dict[int, float] | None:
+    """Left offsets (em, at the table's phone width) of its row-label columns: 表三's labels stay
+    in view while its numbers scroll. None for a table without row labels in its body."""
+    rows = table.rows()[table.head_rows :]
+    labels = {c.col + c.colspan for row in rows for c in row if c.kind == "label"}
+    if not labels or table.id not in _MIN_WIDTH:
+        return None
+    width = float(_MIN_WIDTH[table.id].removesuffix("em"))
+    total = sum(table.widths_mm)
+    offsets, left = {}, 0.0
+    for col in range(max(labels)):
+        offsets[col] = left
+        left += table.widths_mm[col] / total * width
+    return offsets
+
+
+def _print_classes(table: Table) -> dict[int, str]:
+    """Row (body index) → print class: the rows of a labelled group (表三's （三）不予公开 …) stay
+    on one page, and the last row never stands alone under a repeated header."""
+    rows = table.rows()[table.head_rows :]
+    first = table.head_rows
+    classes: dict[int, str] = {}
+    for row in rows:
+        for cell in row:
+            if cell.kind == "label" and cell.rowspan > 1 and cell.col > 0:
+                for r in range(cell.row, cell.row + cell.rowspan - 1):
+                    classes[r - first] = "with-next"
+    if len(rows) > 2:
+        classes[len(rows) - 1] = "with-prev"
+    return classes
 
 
 def render_table(table: Table, number: int, mark: CellMark | None = None) -> str:
@@ -159,24 +212,28 @@ def render_table(table: Table, number: int, mark: CellMark | None = None) -> str
     out.append("</colgroup>")
     rows = table.rows()
     head_rows = table.head_rows
+    stick = _sticky_columns(table)
     if head_rows:
         # 表二 repeats no header on a new page (each block has its own column headers), so
         # its first block's header rows form a <thead> that is not repeated in print.
         repeat = "" if table.header_rows else ' class="no-repeat"'
         out.append(f"<thead{repeat}>")
         for row in rows[:head_rows]:
-            out.append("<tr>" + "".join(_cell(c, True, mark=mark) for c in row) + "</tr>")
+            out.append("<tr>" + "".join(_cell(c, True, mark=mark, stick=stick) for c in row) + "</tr>")
         out.append("</thead>")
     # A full-width block row (表二's 「第二十条第（五）项」) opens its own row group, which is
     # what its scope="rowgroup" header refers to.
     body_open = False
-    for row in rows[head_rows:]:
+    stick = _sticky_columns(table)
+    keep = _print_classes(table)
+    for index, row in enumerate(rows[head_rows:]):
         if not body_open or (row and row[0].kind == "block"):
             if body_open:
                 out.append("</tbody>")
             out.append("<tbody>")
             body_open = True
-        out.append("<tr>" + "".join(_cell(c, False, table.vertical(c), mark) for c in row) + "</tr>")
+        tr = f'<tr class="{keep[index]}">' if index in keep else "<tr>"
+        out.append(tr + "".join(_cell(c, False, table.vertical(c), mark, stick) for c in row) + "</tr>")
     if body_open:
         out.append("</tbody>")
     out.append("</table>")
