@@ -106,3 +106,31 @@ def set_word_cells(path: Path, label: str, values: list[str], rename: str | None
                 document.save(str(path))
                 return
     raise AssertionError(label)
+
+
+def pdf_from_word(docx_path: Path, out_dir: Path) -> Path:
+    """The Word report printed to PDF by LibreOffice (the caller skips when soffice is absent)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    profile = out_dir / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out_dir), str(docx_path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return out_dir / (docx_path.stem + ".pdf")
+
+
+def blank_pdf() -> bytes:
+    """A one-page PDF with no text on it, as a scanner without OCR leaves it."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()

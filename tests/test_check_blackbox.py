@@ -366,7 +366,7 @@ def test_amount_accepts_decimals_counts_do_not():
         ("string.yaml", "只有一句话".encode(), "F.not_object"),
         ("binary.json", bytes(range(256)) * 4, None),
         ("notes.txt", "这是一份年度报告的草稿".encode(), None),
-        ("report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "F.unsupported"),
+        ("report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "F.corrupt"),  # a truncated PDF (ingest.md)
     ],
 )
 def test_unreadable_files_are_findings(tmp_path, name, content, rule):

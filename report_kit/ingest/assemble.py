@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from report_kit.catalogue import emit
 from report_kit.ingest import KIND_NAMES
+from report_kit.ingest.labels import norm
 from report_kit.ingest.meta import read_meta, unit_kind
-from report_kit.ingest.model import Document
+from report_kit.ingest.model import Document, Paragraph, TableRow
 from report_kit.ingest.revision import recognise
 from report_kit.ingest.tables import read_tables
 from report_kit.layout import load_layout
@@ -22,10 +23,35 @@ def _put(tree: dict, pointer: str, value) -> None:
     node[parts[-1]] = value
 
 
+def table_region(document: Document, layout) -> list[TableRow]:
+    """The rows between the heading of the first table's section and the section after the
+    last table (二 … 四), when the headings are there: in page text, a prose line that
+    mentions 行政许可 must not be taken for the table's row."""
+    sections = layout.sections
+    with_table = [i for i, s in enumerate(sections) if "table" in s]
+    if not with_table:
+        return document.rows
+    first = norm(sections[with_table[0]]["title"])
+    after = norm(sections[with_table[-1] + 1]["title"]) if with_table[-1] + 1 < len(sections) else None
+    start = end = None
+    for index, block in enumerate(document.blocks):
+        if not isinstance(block, Paragraph) or len(block.text) > 40:
+            continue
+        text = norm(block.text)
+        if start is None and first in text:
+            start = index
+        elif start is not None and after and after in text:
+            end = index
+            break
+    if start is None:
+        return document.rows
+    return [b for b in document.blocks[start:end] if isinstance(b, TableRow)]
+
+
 def assemble(document: Document, name: str, sha256: str) -> ReadResult:
     revision = recognise(document)
     layout = load_layout(revision.format)
-    reading = read_tables(document.rows, layout)
+    reading = read_tables(table_region(document, layout), layout)
     meta = read_meta(document, layout)
 
     if meta.title is None and not reading.tables_seen and not meta.text:

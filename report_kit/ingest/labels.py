@@ -52,14 +52,14 @@ class RowLabels:
     variants: tuple[str, ...]  # normalised, longest first
 
     def score(self, candidate: str) -> int:
-        """3 exact, 2 the cell holds a variant, 1 the cell is a truncated variant, 0 no match."""
+        """3 exact, 2 the cell holds a variant, 1 the cell is the start of a variant (truncated), 0 no match."""
         best = 0
         for variant in self.variants:
             if candidate == variant:
                 return 3
             if len(variant) >= SHORT and variant in candidate:
                 best = max(best, 2)
-            elif len(candidate) >= SHORT and candidate in variant:
+            elif len(candidate) >= SHORT and variant.startswith(candidate):
                 best = max(best, 1)
         return best
 

@@ -52,6 +52,10 @@ def find_title(paragraphs: list[Paragraph], hint: str | None) -> tuple[str | Non
         text = p.text.strip()
         if len(text) <= MAX_TITLE and any(w in text for w in words) and _YEAR.search(text):
             return text, index
+        if index + 1 < len(paragraphs) and _YEAR.search(text) and len(text) < MAX_TITLE // 2:
+            joined = text + paragraphs[index + 1].text.strip()  # a title broken over two lines
+            if len(joined) <= MAX_TITLE and any(w in joined for w in words):
+                return joined, index + 1
     if hint and any(w in hint for w in words):
         return hint.strip(), -1
     return None, -1

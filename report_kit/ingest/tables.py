@@ -133,11 +133,11 @@ class Walker:
                 later.append(i)
         return same + later
 
-    def _match(self, text: str) -> int | None:
+    def _match(self, text: str, least: int = 1) -> int | None:
         candidate = norm(text)
         if not candidate:
             return None
-        best, best_score = None, 0
+        best, best_score = None, least - 1
         for i in self._candidates():
             entry = self.entries[i]
             if entry.labels is None:
@@ -156,9 +156,11 @@ class Walker:
         if not row.positional:
             tokens = [s for s in tokens if s.token.kind != C.BLANK]
         matched_at, matched = None, None
+        # in a stream, a label still waiting for its numbers is more likely wrapped than done
+        least = 2 if self.open is not None and not row.positional and not self._has_values() else 1
         for index, seen in enumerate(tokens):
             if seen.token.kind == C.LABEL:
-                found = self._match(seen.token.text)
+                found = self._match(seen.token.text, least)
                 if found is not None:
                     matched_at, matched = index, found
         if matched is not None:
@@ -177,10 +179,16 @@ class Walker:
             return
         if self.open is None:
             return
+        if not row.positional and self.collected and _opens(self.collected[-1].token.text) and _closes(row):
+            return  # the rest of a note wrapped over lines: 「3（其中」 「修订1件）」
         has_label = any(s.token.kind == C.LABEL for s in tokens)
         if has_label and self._has_values():
             self._close()
             return
+        if has_label and self.open.labels is not None and not row.positional:
+            # the rest of a label wrapped over lines (PDF, text): its numbers follow it
+            last = max(i for i, s in enumerate(tokens) if s.token.kind == C.LABEL)
+            tokens, has_label = tokens[last + 1 :], False
         if not has_label:
             self.collected.extend(tokens)
             self.positional = self.positional and row.positional
@@ -355,6 +363,15 @@ class Walker:
                         self._locations(entry, range(len(entry.pointers))),
                     )
                 )
+
+
+def _opens(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
+def _closes(row: TableRow) -> bool:
+    text = "".join(c for c in row.cells if c)
+    return text.count("）") + text.count(")") > text.count("（") + text.count("(")
 
 
 def _short(text: str, limit: int = 60) -> str:
