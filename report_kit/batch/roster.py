@@ -1,8 +1,8 @@
 """The roster (报送名单) of units that must report, and matching submissions against it.
 
 Names are typed by hand on both sides, so they are compared after normalising: NFKC (full
-and half width), no whitespace or punctuation, and traditional characters common in unit
-names folded to simplified. A credit code, when both sides have one, wins over the name.
+and half width), no whitespace or punctuation, and traditional characters converted to
+simplified by OpenCC (``ingest.clean.to_simplified``, phrase-aware t2s), as published reports are. A credit code, when both sides have one, wins over the name.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_kit.credit_code import problem as credit_code_problem
+from report_kit.ingest.clean import to_simplified
 
 NAME_HEADER = "单位名称"
 CODE_HEADER = "统一社会信用代码"
@@ -24,34 +25,10 @@ NAME_HEADERS = (NAME_HEADER, "单位全称", "单位", "名称", "机关名称",
 CODE_HEADERS = (CODE_HEADER, "信用代码", "社会信用代码", "代码", "单位代码", "code", "unit_code")
 KIND_HEADERS = (KIND_HEADER, "类型", "单位类别", "类别", "kind", "unit_kind", "type")
 
-# Traditional → simplified, for characters that occur in unit and place names (hand-written
-# on purpose: a full conversion library would be a dependency for a few hundred characters;
-# only one-to-one pairs are listed, never characters whose simplified form depends on the word).
-_PAIRS = """
-臺台 灣湾 縣县 鄉乡 鎮镇 區区 廳厅 處处 辦办 檢检 勞劳 動动 險险 稅税 務务 財财 審审 計计 統统
-規规 劃划 資资 產产 歸归 僑侨 聯联 協协 會会 婦妇 殘残 齡龄 黨党 紀纪 監监 組组 織织 傳传 戰战
-線线 軍军 轉转 業业 農农 漁渔 獸兽 醫医 藥药 衛卫 體体 廣广 電电 視视 聞闻 報报 圖图 書书 館馆
-檔档 氣气 災灾 應应 環环 態态 護护 礦矿 鐵铁 鋼钢 運运 輸输 郵邮 橋桥 場场 園园 開开 發发 經经
-濟济 貿贸 糧粮 儲储 備备 價价 質质 標标 準准 認认 證证 關关 銀银 倉仓 庫库 設设 營营 權权 屬属
-賓宾 遊游 覽览 藝艺 術术 劇剧 團团 員员 華华 機机 絡络 號号 樓楼 層层 鄰邻 個个 類类 別别 東东
-陽阳 陰阴 嶺岭 島岛 濱滨 瀋沈 遼辽 寧宁 廈厦 門门 閩闽 粵粤 貴贵 雲云 陝陕 隴陇 蘭兰 烏乌 魯鲁
-齊齐 爾尔 興兴 壩坝 灘滩 溝沟 澗涧 崗岗 壽寿 慶庆 漢汉 滬沪 蘇苏 錫锡 揚扬 連连 萊莱 濰潍 臨临
-棗枣 滄沧 張张 懷怀 晉晋 呂吕 黃黄 岡冈 龍龙 巖岩 嶽岳 贛赣 撫抚 廬庐 淺浅 縉缙 麗丽 紹绍 溫温
-鄭郑 許许 鶴鹤 駐驻 馬马 滿满 錦锦 順顺 遷迁 長长 委委 國国 學学 職职 構构 實实 驗验 訊讯 網网
-設设 舊旧 莊庄 倉仓 輪轮 級级 療疗 訪访 數数 據据 綜综 執执 積积 銷销 煙烟 鹽盐 總总 紅红 編编
-碼码 頭头 靜静 碩硕 庫库 導导 準准 緊紧 團团 築筑 裝装 飾饰 務务 盧卢 薊蓟 灤滦 滎荥 濟济 潁颍
-亳亳 鄖郧 襄襄 塗涂 瀘泸 闐阗 銅铜 鎖锁 鋪铺 廠厂 豐丰 寶宝 鳳凤 鳴鸣 嶼屿 滷卤 鹵卤 淵渊 溪溪
-養养 老老 殯殡 儀仪 館馆 禮礼 輔辅 讓让 擇择 評评 議议 調调 處处 理理 訟讼 詢询 覆复 複复 於于
-與与 為为 對对 進进 觀观 測测 驗验 險险 災灾 勢势 舉举 積积 極极 樂乐 壇坛 衝冲 擊击 聖圣 義义
-"""
-TRADITIONAL_TO_SIMPLIFIED = {
-    ord(pair[0]): pair[1] for pair in _PAIRS.split() if len(pair) == 2 and pair[0] != pair[1]
-}
-
 
 def normalise_name(name: str | None) -> str:
     """The comparison key of a unit name (empty when nothing meaningful is left)."""
-    text = unicodedata.normalize("NFKC", name or "").translate(TRADITIONAL_TO_SIMPLIFIED)
+    text = to_simplified(unicodedata.normalize("NFKC", name or ""))
     return "".join(
         ch.casefold() for ch in text if not unicodedata.category(ch).startswith(("Z", "P", "C", "S"))
     )

@@ -20,8 +20,8 @@ from report_kit.readers.base import ReadResult
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mht")
-DOCUMENT_SUFFIXES = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".docx", ".pdf")
 OFFICE_SUFFIXES = (".doc", ".wps", ".odt", ".rtf")
+DOCUMENT_SUFFIXES = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".docx", ".pdf", *OFFICE_SUFFIXES)
 
 
 def is_document(path: str | os.PathLike) -> bool:

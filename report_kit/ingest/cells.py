@@ -25,6 +25,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOTE = re.compile(r"^(?P<num>[+-]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*[(（\[【](?P<note>[^)）\]】]*)[)）\]】]?$")
 
 
+_SIGNED = re.compile(r"^(?P<word>增加|减少|增|减)(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?:件|个|项)?$")
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str
@@ -76,6 +79,10 @@ def read_cell(raw: str | None) -> Token:
     match = _NOTE.match(compact)
     if match and (value := _number(match.group("num"))) is not None:
         return Token(NUMBER, text, value, note=match.group("note") or None)
+    signed = _SIGNED.match(compact)
+    if signed and (value := _number(signed.group("num"))) is not None:
+        sign = ingest_data()["signs"][signed.group("word")]
+        return Token(NUMBER, text, sign * value)
     if _CJK.search(folded):
         return Token(LABEL, text)
     return Token(UNREADABLE, text)

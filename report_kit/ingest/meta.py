@@ -97,6 +97,11 @@ def read_meta(document: Document, layout: Layout) -> Meta:
     meta.title = title
     if title:
         meta.unit = _unit_from_title(title)
+        if not meta.unit and title_index > 0:  # 「轮台县市场监督管理局」 on the line above the title
+            above = paragraphs[title_index - 1].text.strip()
+            if above and len(above) <= 30 and not re.search(r"[0-9：:>＞|]", above):
+                meta.unit = above
+                meta.title = f"{above}{title}"
         year = _YEAR.search(title)
         if year and _valid_year(int(year.group(1))):
             meta.year = int(year.group(1))
@@ -214,6 +219,8 @@ def find_sections(paragraphs: list[Paragraph], layout: Layout, start: int) -> Se
                     if rest:
                         texts.setdefault(item["pointer"], []).append(rest)
                     continue
+            if item is None and current["key"] != "other":
+                item = items[0]  # 「一、总体情况」 written without its sub-headings
             if item is not None:
                 texts.setdefault(item["pointer"], []).append(text)
             elif current["key"] == "other":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from report_kit.catalogue import emit
 from report_kit.findings import Finding
 from report_kit.formats import current, ids
+from report_kit.formats import revision as find_revision
 from report_kit.ingest.labels import evidence, ingest_data, norm
 from report_kit.ingest.model import Document
 
@@ -53,8 +54,10 @@ def recognise(document: Document) -> Revision:
     result.format = best
     label = _format_label(best)
     if len(present) > 1:
-        values = {f"evidence_{r}": "、".join(f"“{w}”" for w in ws[:4]) for r, ws in found.items()}
-        result.findings.append(emit("R.hybrid", {"label": label, **values}))
+        shown = "；".join(
+            f"{_format_label(r)}：" + "、".join(f"“{w}”" for w in ws[:4]) for r, ws in present.items()
+        )
+        result.findings.append(emit("R.hybrid", {"label": label, "evidence": shown}))
     else:
         shown = "、".join(f"“{w}”" for w in present[best][:4])
         result.findings.append(emit("R.format", {"label": label, "evidence": shown}))
@@ -62,6 +65,5 @@ def recognise(document: Document) -> Revision:
 
 
 def _format_label(revision: str) -> str:
-    from report_kit.layout import load_layout
-
-    return load_layout(revision).enums["format"].get(revision, revision)
+    found = find_revision(revision)
+    return found.label if found else revision

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from report_kit.catalogue import emit
 from report_kit.findings import Finding, Location
 from report_kit.ingest import cells as C
-from report_kit.ingest.labels import RowLabels, ingest_data, norm, row_labels
+from report_kit.ingest.labels import SHORT, RowLabels, ingest_data, norm, row_labels
 from report_kit.ingest.model import TableRow
 from report_kit.layout import Layout
 
 WINDOW = 8  # rows of the current table a label may skip ahead to (omitted rows)
 NEXT_TABLE_ROWS = 3  # rows at the start of a later table that may open it
+GROUP_BLANK_ROWS = 3  # more rows with blank cells than this: one finding for the table
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Walker:
         self.positional = True
         self.reading = Reading()
         self.done: set[int] = set()
+        self.blanks: dict[str, list] = {}  # table → (entry, blank column indexes, cells) to report
 
     # -- matching ---------------------------------------------------------------------
     def _candidates(self) -> list[int]:
@@ -140,6 +142,8 @@ class Walker:
         best, best_score = None, least - 1
         for i in self._candidates():
             entry = self.entries[i]
+            if i != self.cursor and len(candidate) < SHORT and self.cursor < len(self.entries):
+                continue  # 「其他」「总计」 (a header repeated after a page break) never skip rows
             if entry.labels is None:
                 score = 3 if candidate in entry.anchors else 0
             else:
@@ -197,8 +201,34 @@ class Walker:
 
     def finish(self) -> Reading:
         self._close()
+        self._report_blanks()
         self._report_missing()
         return self.reading
+
+    def _report_blanks(self) -> None:
+        """One finding per row, or one per table when many rows leave cells blank (a unit
+        that fills only 总计 leaves six blanks in every row of 表三)."""
+        for table_id, rows in self.blanks.items():
+            if len(rows) <= GROUP_BLANK_ROWS:
+                for entry, indexes, seen in rows:
+                    self._nulls(entry, "R.cell_blank", indexes, seen, "")
+                continue
+            table = self.layout.tables[table_id]
+            count = sum(len(indexes) for _, indexes, _ in rows)
+            first_entry, first_indexes, first_seen = rows[0]
+            columns = [first_entry.columns[i] for i in sorted({i for _, indexes, _ in rows for i in indexes})]
+            label = f"{table.name}共{len(rows)}行{count}个单元格（{'、'.join(columns[:7])}等列）"
+            locations = tuple(loc for entry, indexes, _ in rows for loc in self._locations(entry, indexes))
+            for entry, indexes, seen in rows:
+                self._set_null(entry, indexes, seen[indexes[0]].where)
+            where = first_seen[first_indexes[0]].where
+            self.reading.findings.append(
+                emit(
+                    "R.cell_blank",
+                    {"where": f"{where}起", "label": label, "seen": "", "detail": ""},
+                    locations,
+                )
+            )
 
     def _has_values(self) -> bool:
         return any(s.token.kind != C.BLANK for s in self.collected)
@@ -299,7 +329,7 @@ class Walker:
                     )
                 )
         if blanks:
-            self._nulls(entry, "R.cell_blank", blanks, seen, "")
+            self.blanks.setdefault(entry.table, []).append((entry, blanks, seen))
         if dashes:
             self._nulls(entry, "R.cell_dash", dashes, seen, seen[dashes[0]].token.text)
 

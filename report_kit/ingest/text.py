@@ -3,8 +3,9 @@
 The same table arrives as pipe rows (``规章 | 0 | 0 | 0 |``, with stray ``|``/``||`` lines),
 one cell per line (cells separated by blank lines, or each ending in `` |``), or with the
 numbers after the label separated by spaces or by nothing at all (``…数量35200037``). Pipe
-rows keep their positions; every other rendering is a stream in which blank cells may have
-vanished, and :mod:`tables` treats it so.
+rows keep their positions, and so do cells written one per line each ending in 「 |」, where a
+lone 「|」 line is a blank cell; every other rendering is a stream in which blank cells may
+have vanished, and :mod:`tables` treats it so.
 """
 
 from __future__ import annotations
@@ -42,11 +43,16 @@ def split_line(line: str) -> list[str]:
 
 def read_text(text: str, clean) -> Document:
     document = Document("txt")
+    cells_end_in_pipe = False  # 「规章 |」「0 |」: then a lone 「|」 is a blank cell, not a separator
     for number, raw in enumerate(text.splitlines(), start=1):
         line = clean(raw).strip()
+        where = f"第{number}行"
+        if line in ("|", "｜") and cells_end_in_pipe:
+            document.blocks.append(TableRow([""], [where], positional=True))
+            continue
         if not line or _RULE.match(line):
             continue
-        where = f"第{number}行"
+        cells_end_in_pipe = line.endswith(("|", "｜")) and len(_PIPES.findall(line)) == 1
         if _PIPES.search(line):
             cells = [c.strip() for c in _PIPES.split(line)]
             if cells and not cells[0]:
@@ -57,7 +63,8 @@ def read_text(text: str, clean) -> Document:
                 continue
             if len(cells) == 1:
                 document.blocks.append(Paragraph(cells[0], where))
-                document.blocks.append(TableRow(split_line(cells[0]), [where] * 8, positional=False))
+                # one cell per line ending in 「|」: a cell of its own, its place kept
+                document.blocks.append(TableRow(cells, [where], positional=cells_end_in_pipe))
                 continue
             document.blocks.append(TableRow(cells, [f"{where}第{i}格" for i in range(1, len(cells) + 1)]))
             document.blocks.append(Paragraph(" ".join(c for c in cells if c), where))

@@ -24,6 +24,10 @@ def read_submission(path: str | os.PathLike) -> ReadResult:
             from report_kit.ingest import read_document
 
             return read_document(path)
+        if os.fspath(path).lower().endswith(".et"):  # a WPS workbook, through LibreOffice
+            from report_kit.ingest.office import read_spreadsheet
+
+            return read_spreadsheet(path)
         sniffed = sniff(path)
         if sniffed.findings:
             return ReadResult(None, list(sniffed.findings), kind=sniffed.kind or "unknown")
