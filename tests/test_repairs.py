@@ -299,3 +299,35 @@ def test_hint_lists_every_candidate_when_ambiguous():
     assert hint(entries) == (
         "无法确定哪一格出错，可能是：表四“行政复议·总计”填了9，按其他数据应为8；或表四“行政复议·结果维持”填了2，按其他数据应为3"
     )
+
+
+def test_prose_agreeing_with_the_typed_total_lowers_a_unique_repair(example):
+    """The tables say 本年新收·总计 is wrong, but the report's text states the typed number."""
+    total = example["applications"]["received"]["total"]
+    broken = _mistype(example, "/applications/received/total", total + 3)
+    broken["text"]["overview"]["requests"] = f"本年度共收到政府信息公开申请{total + 3}件。"
+    result = VALIDATOR.validate(broken, today=TODAY)
+    (repair,) = result.repairs
+    assert (repair.pointer, repair.suggested, repair.confidence) == (
+        "/applications/received/total",
+        total,
+        "likely",
+    )
+    assert "但报告正文所述" in repair.reason
+
+
+def test_old_format_reports_are_localised_in_their_own_layout():
+    from report_kit.readers import read_submission
+
+    from helpers import EXAMPLES
+
+    old = read_submission(EXAMPLES / "history" / "轮台县市场监督管理局-2020.yaml").submission
+    validator = get_validator("2019")
+    true = old["applications"]["carried_forward"]["total"]
+    old["applications"]["carried_forward"]["total"] = true * 10 + 1
+    (repair,) = validator.validate(old, today=TODAY).repairs
+    assert (repair.pointer, repair.suggested, repair.confidence) == (
+        "/applications/carried_forward/total",
+        true,
+        "certain",
+    )
