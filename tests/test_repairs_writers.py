@@ -119,3 +119,25 @@ def test_batch_review_shows_repairs_and_every_location(tmp_path):
     assert any(str(row[column].value or "").startswith("最可能出错：") for row in sheet.iter_rows(min_row=2))
     (page,) = (tmp_path / "review" / UNITS_DIR).iterdir()
     assert f"按其他数据应为{true}" in page.read_text(encoding="utf-8")
+
+
+def test_web_page_marks_no_cell_when_the_tables_cannot_tell():
+    pytest.importorskip("starlette", reason="the web service's dependencies are not installed")
+    from report_kit.serve.views import suspects
+
+    example = load_example()
+    example["reviews"]["litigation_direct"] = {
+        "upheld": 2,
+        "corrected": 2,
+        "other": 2,
+        "pending": 2,
+        "total": 9,
+    }
+    from report_kit.validator import get_validator
+
+    result = get_validator().validate(example, today=TODAY).to_dict()
+    assert {r["confidence"] for r in result["repairs"]} == {"ambiguous"}
+    assert suspects(result) == {}
+    example, true = _broken()
+    result = get_validator().validate(example, today=TODAY).to_dict()
+    assert list(suspects(result)) == [POINTER]

@@ -45,6 +45,8 @@ def suspects(result: dict) -> dict[str, dict]:
         if not entries:
             continue
         best = [e for e in entries if e.get("candidate", 1) == entries[0].get("candidate", 1)]
+        if best[0].get("confidence") == "ambiguous":
+            continue  # any candidate may be right: the hint names them all, no cell is marked
         for entry in best:
             chosen.setdefault(entry["pointer"], {**entry, "hint": finding.get("repair_hint", "")})
     return chosen
