@@ -187,4 +187,38 @@ def schema_findings(
             seen.add(key)
             findings.append(finding)
             bad.add(at)
+    findings.extend(mixed_revision(findings, layout, catalogue))
     return findings, bad
+
+
+def mixed_revision(findings: list[Finding], layout: Layout, catalogue: Catalogue) -> list[Finding]:
+    """``S.format``: keys the declared revision does not know are cells of another revision —
+    the report mixes formats (e.g. the trial format's 表二 under a current ``format``). The
+    ``S.unknown_key`` findings stay: they name each key."""
+    from report_kit import formats
+    from report_kit.catalogue import render
+    from report_kit.layout import load_layout
+
+    unknown = [f.pointer for f in findings if f.rule == "S.unknown_key" and f.pointer]
+    if not unknown:
+        return []
+    declared = formats.revision(layout.format)
+    for other in reversed(formats.revisions()):
+        if declared is None or other.id == declared.id:
+            continue
+        theirs = load_layout(other.id)
+        foreign = [p for p in unknown if p in theirs.cells or any(c.startswith(p + "/") for c in theirs.cells)]
+        if not foreign:
+            continue
+        rule = catalogue["S.format"]
+        items = "、".join(f"“{theirs.label(p)}”" for p in foreign[:3]) + ("等" if len(foreign) > 3 else "")
+        values = {
+            "other_label": other.label,
+            "other_id": other.id,
+            "declared_label": declared.label,
+            "items": items,
+        }
+        values["reason"] = render(rule.raw["templates"]["mixed"], values)
+        locations = tuple(Location(p, theirs.label(p)) for p in foreign)
+        return [rule.finding(values, locations, expected=declared.id, actual=other.id, involved=tuple(foreign))]
+    return []
