@@ -51,11 +51,11 @@ class Grid:
         return [c for c in self.cells if c.kind == "data"]
 
 
-def _t2(layout: Layout) -> Grid:
-    table = layout.tables["T2"]
+def _blocks(layout: Layout, table_id: str) -> Grid:
+    table = layout.tables[table_id]
     raw = table.raw
     width = 1 + max(len(block["columns"]) for block in raw["blocks"])
-    grid = Grid("T2", f"{table.name} {table.title}", width, header_rows=0)
+    grid = Grid(table_id, f"{table.name} {table.title}", width, header_rows=0)
     r = 0
     for index, block in enumerate(raw["blocks"]):
         grid.cells.append(GridCell(r, 0, block["header"], "block", colspan=width))
@@ -89,12 +89,12 @@ def _t2(layout: Layout) -> Grid:
     return grid
 
 
-def _t3(layout: Layout) -> Grid:
-    table = layout.tables["T3"]
+def _applicants(layout: Layout, table_id: str) -> Grid:
+    table = layout.tables[table_id]
     raw = table.raw
     labels = raw["label_columns"]
     width = labels + len(table.columns)
-    grid = Grid("T3", f"{table.name} {table.title}", width, header_rows=3)
+    grid = Grid(table_id, f"{table.name} {table.title}", width, header_rows=3)
     grid.cells.append(GridCell(0, 0, raw["note"], "note", rowspan=3, colspan=labels))
     grid.cells.append(GridCell(0, labels, raw["header"]["top"], "header", colspan=len(table.columns)))
     col = labels
@@ -146,11 +146,11 @@ def _t3(layout: Layout) -> Grid:
     return grid
 
 
-def _t4(layout: Layout) -> Grid:
-    table: Table = layout.tables["T4"]
+def _reviews(layout: Layout, table_id: str) -> Grid:
+    table: Table = layout.tables[table_id]
     raw = table.raw
     width = len(table.rows) * len(table.columns)
-    grid = Grid("T4", f"{table.name} {table.title}", width, header_rows=len(raw["header"]) + 1)
+    grid = Grid(table_id, f"{table.name} {table.title}", width, header_rows=len(raw["header"]) + 1)
     occupied: set[tuple[int, int]] = set()
     for r, header_row in enumerate(raw["header"]):
         c = 0
@@ -177,7 +177,8 @@ def _t4(layout: Layout) -> Grid:
     return grid
 
 
-_BUILDERS = {"T2": _t2, "T3": _t3, "T4": _t4}
+# How each kind of printed table is drawn; a table names its kind in the layout (``drawing``).
+DRAWINGS = {"blocks": _blocks, "applicants": _applicants, "reviews": _reviews}
 
 
 def table_grid(table_id: str, format_revision: str | None = None) -> Grid:
@@ -187,8 +188,9 @@ def table_grid(table_id: str, format_revision: str | None = None) -> Grid:
 
 @cache
 def _table_grid(table_id: str, format_revision: str) -> Grid:
-    return _BUILDERS[table_id](load_layout(format_revision))
+    layout = load_layout(format_revision)
+    return DRAWINGS[layout.tables[table_id].raw["drawing"]](layout, table_id)
 
 
 def all_grids(format_revision: str | None = None) -> list[Grid]:
-    return [table_grid(t, format_revision) for t in _BUILDERS]
+    return [table_grid(t, format_revision) for t in load_layout(format_revision).statistical_tables]

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from report_kit.settings import SCHEMA_DIR
 
-TABLE_ORDER = ("meta", "T2", "T3", "T4", "fees", "text")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -114,6 +112,27 @@ class Layout:
         return self.raw["meta"]
 
     @property
+    def groups(self) -> tuple[str, ...]:
+        """The parts of a report in the order findings are sorted and listed: metadata, the
+        tables, the fee figures, the prose (the layout's ``groups``)."""
+        return tuple(group["key"] for group in self.raw["groups"])
+
+    def group_title(self, key: str | None) -> str | None:
+        """A group's heading: its ``title``, or the table's 「表三 收到和处理…」."""
+        for group in self.raw["groups"]:
+            if group["key"] == key:
+                if "title" in group:
+                    return group["title"]
+                table = self.tables[key]
+                return f"{table.name} {table.title}"
+        return None
+
+    @property
+    def statistical_tables(self) -> tuple[str, ...]:
+        """Ids of the printed statistical tables (表二, 表三, 表四), in the layout's order."""
+        return tuple(self.raw["tables"])
+
+    @property
     def enums(self) -> dict[str, dict[str, str]]:
         return self.raw["enums"]
 
@@ -146,7 +165,7 @@ class Layout:
             if probe in self.order:
                 return self.order[probe]
             probe = probe.rsplit("/", 1)[0]
-        return (len(TABLE_ORDER), 0, 0)
+        return (len(self.groups), 0, 0)
 
 
 def _columns(raw: list[dict]) -> tuple[Column, ...]:
@@ -163,7 +182,8 @@ def _columns(raw: list[dict]) -> tuple[Column, ...]:
     )
 
 
-def _build_t2(raw: dict) -> Table:
+def _build_blocks(table_id: str, raw: dict) -> Table:
+    """A table printed as blocks of rows, each block with its own columns (表二)."""
     rows: list[Row] = []
     for index, block in enumerate(raw["blocks"]):
         columns = _columns(block["columns"])
@@ -179,7 +199,7 @@ def _build_t2(raw: dict) -> Table:
                 )
             )
     all_columns = {c.key: c for row in rows for c in row.columns}
-    return Table("T2", raw["name"], raw["title"], raw["pointer"], rows, list(all_columns.values()), raw)
+    return Table(table_id, raw["name"], raw["title"], raw["pointer"], rows, list(all_columns.values()), raw)
 
 
 def _build_grid(table_id: str, raw: dict) -> Table:
@@ -218,19 +238,19 @@ def build_layout(raw: dict) -> Layout:
         "enums": {"format": {r.id: r.label for r in reversed(formats.revisions())}, **raw["enums"]},
     }
     layout = Layout(format=raw["format"], raw=raw)
-    tables = raw["tables"]
-    layout.tables["T2"] = _build_t2(tables["T2"])
-    layout.tables["T3"] = _build_grid("T3", tables["T3"])
-    layout.tables["T4"] = _build_grid("T4", tables["T4"])
+    for table_id, table_raw in raw["tables"].items():
+        build = _build_blocks if "blocks" in table_raw else _build_grid
+        layout.tables[table_id] = build(table_id, table_raw)
     layout.tables["fees"] = _build_fees(raw["fees"])
+    groups = layout.groups
 
     for pointer, label in raw.get("objects", {}).items():
         layout.labels[pointer] = label
     for index, meta in enumerate(raw["meta"]):
         layout.labels[meta["pointer"]] = meta["label"]
-        layout.order[meta["pointer"]] = (TABLE_ORDER.index("meta"), index, 0)
+        layout.order[meta["pointer"]] = (groups.index("meta"), index, 0)
     for table_id, table in layout.tables.items():
-        t_index = TABLE_ORDER.index(table_id)
+        t_index = groups.index(table_id)
         for r_index, row in enumerate(table.rows):
             row_pointer = f"{table.pointer}/{row.path}".rstrip("/")
             layout.labels.setdefault(row_pointer, row.label)
@@ -246,7 +266,7 @@ def build_layout(raw: dict) -> Layout:
         layout.order.setdefault(table.pointer, (t_index, 0, 0))
         layout.labels.setdefault(table.pointer, f"{table.name} {table.title}")
 
-    t_text = TABLE_ORDER.index("text")
+    t_text = groups.index("text")
     position = 0
     for section in raw["sections"]:
         if "pointer" not in section:

@@ -219,13 +219,19 @@ def report_title(submission: dict, layout: Layout | None = None) -> str:
 
 
 def preamble(submission: dict, layout: Layout) -> str:
+    """The opening sentence, from the layout's ``preamble`` templates."""
+    sentence = layout.raw["preamble"]
     year = report_year(submission)
-    period = f"{year}年1月1日至12月31日" if year is not None else f"{YEAR_PLACEHOLDER}1月1日至12月31日"
-    where = unit_name(submission) or "本单位"
-    return (
-        f"本报告依据{layout.raw.get('law', LAW)}和《{layout.raw['title']}》（{layout.raw['notice']}）编制。"
-        f"报告中所列数据的统计期限为{period}。"
-        f"本报告电子版可在{where}政府信息公开专栏查阅。"
+    if year is not None:
+        period = sentence["period"].format(year=year)
+    else:
+        period = sentence["period"].replace("{year}年", YEAR_PLACEHOLDER)
+    return sentence["text"].format(
+        law=layout.raw.get("law", LAW),
+        title=layout.raw["title"],
+        notice=layout.raw["notice"],
+        period=period,
+        publisher=unit_name(submission) or sentence["publisher"],
     )
 
 

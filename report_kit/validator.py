@@ -16,7 +16,7 @@ from report_kit.catalogue import Catalogue, load_catalogue
 from report_kit.fastschema import compile_predicate
 from report_kit.findings import Finding, Location, count_by_severity
 from report_kit.formats import current
-from report_kit.layout import TABLE_ORDER, Layout, load_layout
+from report_kit.layout import Layout, load_layout
 from report_kit.repairs import Localiser, Repair, attach_repair_cells, link
 from report_kit.rules import NotEvaluated, compile_checks
 from report_kit.rules.context import Context
@@ -155,4 +155,4 @@ def _get_validator(format_revision: str) -> Validator:
     return Validator(layout, load_catalogue(format_revision), schema)
 
 
-__all__ = ["TABLE_ORDER", "ValidationResult", "Validator", "get_validator"]
+__all__ = ["ValidationResult", "Validator", "get_validator"]

@@ -34,7 +34,6 @@ GUIDE_SHEET = "填报说明"
 META_TITLE_SHEET = "基本信息"
 TEXT_SHEET = "文字部分"
 
-TABLE_IDS = ("T2", "T3", "T4")
 GRID_TOP = 4  # rows 1–3 hold the title and the fill-in hint; 表三!D7 is 本年新收 · 自然人
 GRID_LEFT = 1
 META_FIRST_ROW = 3  # row 1 title, row 2 column headers
@@ -236,7 +235,7 @@ def workbook_map(version: str = TEMPLATE_VERSION, format_revision: str | None = 
     layout = load_layout(found.id)
     wmap = WorkbookMap(version, found.id)
     _add_meta(wmap, layout)
-    for table_id in TABLE_IDS:
+    for table_id in layout.statistical_tables:
         _add_grid(wmap, layout, table_id)
     _add_text(wmap, layout)
     wmap.reading_order = [

@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
-from report_kit.grid import table_grid
+from report_kit.grid import all_grids
 from report_kit.pointer import get, nest
 
-AGGREGATE_TABLES = ("T2", "T3", "T4")
 AMOUNT_PLACES = 4
 
 
@@ -24,9 +23,7 @@ AMOUNT_PLACES = 4
 def cell_pointers(format_revision: str | None = None) -> tuple[tuple[str, str], ...]:
     """(pointer, value_type) of every data cell of 表二/表三/表四, in grid order."""
     return tuple(
-        (cell.pointer, cell.value_type)
-        for table in AGGREGATE_TABLES
-        for cell in table_grid(table, format_revision).data_cells()
+        (cell.pointer, cell.value_type) for grid in all_grids(format_revision) for cell in grid.data_cells()
     )
 
 

@@ -26,7 +26,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from report_kit.batch.aggregate import AGGREGATE_TABLES
 from report_kit.batch.run import STATUS_ERRORS, STATUS_PASSED, STATUS_UNREADABLE, BatchResult
 from report_kit.batch.tables import (
     SOURCE_KIND_LABELS,
@@ -37,7 +36,7 @@ from report_kit.batch.tables import (
     unit_or_guess,
 )
 from report_kit.catalogue import load_catalogue
-from report_kit.grid import table_grid
+from report_kit.grid import all_grids
 from report_kit.layout import load_layout
 from report_kit.writers.safe_cells import neutralise
 from report_kit.writers.sheet_print import (
@@ -251,7 +250,7 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
     flat = _flatten(result.aggregate)
     heights: dict[int, float] = {1: 24.0}
     keep: list[tuple[int, int]] = []
-    grids = [table_grid(table_id) for table_id in AGGREGATE_TABLES]
+    grids = all_grids()
     width = max(grid.width for grid in grids)
     row = 3
     for grid in grids:

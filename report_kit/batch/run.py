@@ -21,6 +21,7 @@ from report_kit.batch.discover import discover
 from report_kit.batch.execute import FILE_TIMEOUT, POOL_THRESHOLD, default_jobs, execute
 from report_kit.batch.progress import Progress
 from report_kit.batch.roster import RosterIndex, RosterUnit, normalise_name
+from report_kit.batch.worker import BatchEntry
 from report_kit.catalogue import emit
 from report_kit.findings import Location
 from report_kit.layout import load_layout
@@ -40,7 +41,7 @@ ROSTER_AMBIGUOUS = "无法唯一对应"
 
 @dataclass
 class BatchResult:
-    entries: list[dict[str, Any]]
+    entries: list[BatchEntry]
     skipped: list[str]
     missing: list[dict[str, Any]]  # B.missing findings, one per roster unit without a submission
     roster: list[dict[str, Any]] | None  # 名单核对 rows; None when no roster was given
@@ -94,7 +95,7 @@ def _add(entry: dict, finding) -> None:
     entry["findings"].append(finding.to_dict())
 
 
-def _expected_year(entries: list[dict], declared: int | None) -> int | None:
+def _expected_year(entries: list[BatchEntry], declared: int | None) -> int | None:
     if declared is not None:
         return declared
     years = Counter(e["year"] for e in entries if e["readable"] and e["year"] is not None)
@@ -111,7 +112,9 @@ def _identity(entry: dict, matched: RosterUnit | None) -> tuple:
     return ("name", normalise_name(entry["unit"]))
 
 
-def _check_roster_and_duplicates(entries: list[dict], roster: list[RosterUnit] | None, year: int | None):
+def _check_roster_and_duplicates(
+    entries: list[BatchEntry], roster: list[RosterUnit] | None, year: int | None
+):
     index = RosterIndex(roster) if roster is not None else None
     matched: dict[int, RosterUnit | None] = {}
     ambiguous_hits: set[int] = set()  # roster units that some submission matched among others

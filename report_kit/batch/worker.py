@@ -9,7 +9,7 @@ so memory stays bounded however large the batch.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from report_kit import check as check_module
 from report_kit.batch.aggregate import cell_vector, unsummable_cell
@@ -29,11 +29,39 @@ def _unsummable(submission: dict) -> list | None:
     return [found[0], text]
 
 
+class BatchEntry(TypedDict, total=False):
+    """What a batch keeps of one file (plain data: it crosses process boundaries and is
+    written as 审核结果.json). Keys added after validation: ``status``, ``roster_state``,
+    ``roster_name``, ``previous`` (year over year), ``archived_version``."""
+
+    file: str
+    source_kind: str
+    readable: bool
+    unit: str
+    unit_kind: str
+    code: str
+    scope: str
+    year: int | None
+    published_on: str
+    late: bool
+    figures: dict[str, int | float | None]
+    findings: list[dict[str, Any]]
+    repairs: list[dict[str, Any]]
+    vector: list | None
+    unsummable: list | None
+    work_plan: str
+    status: str
+    roster_state: str
+    roster_name: str
+    previous: dict[str, Any] | None
+    archived_version: int | None
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def entry_of(report, rel: str) -> dict[str, Any]:
+def entry_of(report, rel: str) -> BatchEntry:
     """The plain-data summary of one FileReport, as the batch keeps it."""
     submission = report.submission if isinstance(report.submission, dict) else None
     unit = submission.get("unit") if submission else None
@@ -69,7 +97,7 @@ def _work_plan(submission: dict | None) -> str:
     return _text(other.get("work_plan")) if isinstance(other, dict) else ""
 
 
-def failed_entry(rel: str, rule: str, reason: str, what: str = "整个文件") -> dict[str, Any]:
+def failed_entry(rel: str, rule: str, reason: str, what: str = "整个文件") -> BatchEntry:
     """The entry of a file whose validation crashed or whose worker process died."""
     values = {"rule": what, "reason": reason} if rule == "F.internal" else {"reason": reason}
     finding = emit(rule, values)

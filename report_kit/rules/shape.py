@@ -207,7 +207,9 @@ def mixed_revision(findings: list[Finding], layout: Layout, catalogue: Catalogue
         if declared is None or other.id == declared.id:
             continue
         theirs = load_layout(other.id)
-        foreign = [p for p in unknown if p in theirs.cells or any(c.startswith(p + "/") for c in theirs.cells)]
+        foreign = [
+            p for p in unknown if p in theirs.cells or any(c.startswith(p + "/") for c in theirs.cells)
+        ]
         if not foreign:
             continue
         rule = catalogue["S.format"]
@@ -220,5 +222,7 @@ def mixed_revision(findings: list[Finding], layout: Layout, catalogue: Catalogue
         }
         values["reason"] = render(rule.raw["templates"]["mixed"], values)
         locations = tuple(Location(p, theirs.label(p)) for p in foreign)
-        return [rule.finding(values, locations, expected=declared.id, actual=other.id, involved=tuple(foreign))]
+        return [
+            rule.finding(values, locations, expected=declared.id, actual=other.id, involved=tuple(foreign))
+        ]
     return []

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from report_kit.findings import FileReport, Finding
-from report_kit.layout import TABLE_ORDER, load_layout
+from report_kit.layout import load_layout
 from report_kit.settings import SEVERITY_LABELS
 
-GROUP_TITLES = {
-    "meta": "基本信息",
-    "T2": "表二 主动公开政府信息情况",
-    "T3": "表三 收到和处理政府信息公开申请情况",
-    "T4": "表四 政府信息公开行政复议、行政诉讼情况",
-    "fees": "信息处理费",
-    "text": "报告正文",
-    None: "文件",
-}
+FILE_GROUP = "文件"  # findings about the file itself, before any part of the report
+
+
+def group_title(group: str | None) -> str:
+    return load_layout().group_title(group) or FILE_GROUP if group else FILE_GROUP
 
 
 def group_of(finding: Finding) -> str | None:
     if not finding.locations or not finding.locations[0].pointer:
         return None
+    groups = load_layout().groups
     index = load_layout().sort_key(finding.locations[0].pointer)[0]
-    return TABLE_ORDER[index] if index < len(TABLE_ORDER) else None
+    return groups[index] if index < len(groups) else None
 
 
 def _where(finding: Finding) -> str:
@@ -51,7 +48,7 @@ def render_report(report: FileReport, *, verbose: bool = False) -> str:
     for finding in report.findings:
         group = group_of(finding)
         if group != current:
-            lines.append(f"【{GROUP_TITLES.get(group, group)}】")
+            lines.append(f"【{group_title(group)}】")
             current = group
         where = _where(finding)
         head = f"  [{SEVERITY_LABELS[finding.severity]}] {finding.rule}"
