@@ -230,6 +230,8 @@ def test_hostile_file_gets_checks_findings_and_file_names_never_decide_storage(s
     assert [f["rule"] for f in result["findings"]] == [f["rule"] for f in printed["findings"]]
     assert not any(p.name == "逃逸.xlsx" for p in tmp_path.rglob("*"))
     assert client.get(unit + "api/submissions").json()[0]["file"] == "逃逸.xlsx"
+    page = client.get(unit)
+    assert page.status_code == 200 and result["findings"][0]["message"] in page.text
 
 
 def test_restart_loses_nothing_and_uploads_go_into_the_archive(tmp_path, books):
@@ -485,4 +487,28 @@ def test_hostile_unit_names_are_escaped_in_pages_and_neutralised_in_the_csv(tmp_
         assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         office = client.get(links(root)[links_module.OFFICE_NAME]).text
         assert "<script>alert" not in office
+    app.state.service.close()
+
+
+def _dying_check(*args):
+    import os
+
+    os._exit(9)
+
+
+def test_a_file_that_kills_its_worker_gets_a_finding_and_the_service_goes_on(tmp_path, books, monkeypatch):
+    good, bad = books
+    monkeypatch.setattr("report_kit.serve.worker.check_job", _dying_check)
+    root = tmp_path / "office"
+    app, _ = make_app(root)
+    with TestClient(app) as client:
+        unit = links(root)[UNIT]
+        answer = _post(client, unit, bad)
+        assert answer.status_code == 200
+        result = answer.json()
+        assert [f["rule"] for f in result["findings"]] == ["F.internal"] and not result["valid"]
+        assert len(client.get(unit + "api/submissions").json()) == 1  # kept, with its finding
+        monkeypatch.undo()
+        app.state.service.pool.close()  # the next pool forks with the real check
+        assert _post(client, unit, good).json()["valid"]
     app.state.service.close()
