@@ -315,7 +315,13 @@ def test_unit_page_marks_the_bad_cell_and_offers_the_downloads(served, books):
         assert "attachment" in answer.headers["content-disposition"]
     docx = client.get(re.search(r'href="([^"]+report\.docx)"', page.text).group(1))
     assert docx.content.startswith(b"PK")
-    assert client.get(unit + "template.xlsx").content.startswith(b"PK")
+    blank = client.get(unit + "template.xlsx").content
+    assert blank.startswith(b"PK")
+    from report_kit.readers import read_submission
+
+    (tmp_path := root.parent / "blank.xlsx").write_bytes(blank)
+    prefilled = read_submission(tmp_path).submission
+    assert prefilled["unit"]["name"] == UNIT and prefilled["year"] == 2024
     assert client.get(unit + "template.xlsx?filled=1").content.startswith(b"PK")
 
 
@@ -512,3 +518,16 @@ def test_a_file_that_kills_its_worker_gets_a_finding_and_the_service_goes_on(tmp
         app.state.service.pool.close()  # the next pool forks with the real check
         assert _post(client, unit, good).json()["valid"]
     app.state.service.close()
+
+
+def test_a_unit_never_reaches_another_units_uploads(served, books):
+    client, root, _ = served
+    good, _ = books
+    paths = links(root)
+    _post(client, paths[UNIT], good)
+    upload = client.get(paths[UNIT] + "api/submissions").json()[0]["id"]
+    for kind in ("original", "report.docx", "annotated.xlsx"):
+        assert client.get(f"{paths[OTHER]}uploads/{upload}/{kind}").status_code == 404
+        assert client.get(f"{paths[UNIT]}uploads/{upload}/{kind}").status_code == 200
+    assert client.get(f"{paths[OTHER]}?v={upload}").status_code == 404
+    assert client.get(paths[OTHER] + "api/submissions").json() == []

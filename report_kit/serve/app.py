@@ -407,7 +407,9 @@ async def template_download(request: Request) -> Response:
                 submission = json.loads(row["submission"])
                 break
     try:
-        data = await run_in_threadpool(service.pool.run, worker.template_job, submission)
+        data = await run_in_threadpool(
+            service.pool.run, worker.template_job, submission, link.unit_name, service.config.year
+        )
     except JobFailed as failed:
         return _message(request, f"无法生成：{failed.reason}", 422)
     year = service.config.year

@@ -182,14 +182,16 @@ def report_job(content: bytes, file_name: str, today, deadline, kind: str) -> by
     return buffer.getvalue()
 
 
-def template_job(submission: dict | None) -> bytes:
-    """The fill-in workbook: blank, or pre-filled with a submission."""
+def template_job(submission: dict | None, unit: str | None = None, year: int | None = None) -> bytes:
+    """The fill-in workbook: pre-filled with a submission, or blank with the unit's name and
+    the year already in (as ``report-kit template --unit … --year …``)."""
     import io
 
     from report_kit.writers.template_xlsx import build_workbook
 
+    options = {} if submission is not None else {"unit": unit, "year": year}
     buffer = io.BytesIO()
-    build_workbook(submission).save(buffer)
+    build_workbook(submission, **options).save(buffer)
     return buffer.getvalue()
 
 
