@@ -84,15 +84,15 @@ YEAR_OVER_YEAR_COLUMNS = [  # only when the batch ran with --previous/--archive
     ("办理结果增减", "results_change", 11),
     ("变化较大", "change_flag", 9),
 ]
-FINDING_COLUMNS = [
-    ("单位名称", "unit", 12),
-    ("规则", "rule", 17),
+FINDING_COLUMNS = [  # the printed columns add up to ~165 units: A4 landscape at ~90 %, 9-point rows
+    ("单位名称", "unit", 11),
+    ("规则", "rule", 16),
     ("级别", "severity_label", 5),
-    ("位置", "place", 11),
-    ("项目名称", "label", 18),
-    ("问题", "message", 56),
-    ("修改建议", "suggestion", 40),
-    ("最可能出错", "repair", 36),
+    ("位置", "place", 14),
+    ("项目名称", "label", 22),
+    ("问题", "message", 44),
+    ("修改建议", "suggestion", 30),
+    ("最可能出错", "repair", 20),
     # for filters and scripts, right of the print area: a meeting's print needs neither
     ("文件", "file", 28),
     ("数据项", "pointer", 30),
