@@ -74,7 +74,7 @@ def main() -> int:
             pages.mkdir()
             text = html.read_text(encoding="utf-8")
             for i in range(1000):
-                name = f"示例单位{i:04d}"
+                name = f"示例第{i:04d}号单位"
                 (pages / f"{name}.html").write_text(
                     text.replace("轮台县市场监督管理局", name), encoding="utf-8"
                 )
@@ -84,7 +84,11 @@ def main() -> int:
                 capture_output=True, timeout=900, check=False,
             )  # fmt: skip
             elapsed = time.perf_counter() - start
-            print(f"batch of 1,000 .html reports: {elapsed:.1f} s (budget 60 s)")
+            import json
+
+            review = json.loads((work / "review" / "审核结果.json").read_text(encoding="utf-8"))
+            read = sum(1 for f in review["files"] if f.get("unit"))
+            print(f"batch of 1,000 .html reports: {elapsed:.1f} s (budget 60 s); {read} units read")
     return 0
 
 

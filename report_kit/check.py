@@ -71,7 +71,7 @@ def validate_read(
     year = submission.get("year") if isinstance(submission, dict) else None
     return FileReport(
         file=file,
-        findings=sort_findings(_dedupe(findings), validator.layout),
+        findings=_ordered(_dedupe(findings), validator.layout, imported=is_imported(submission)),
         submission=submission,
         unit=unit.get("name") if isinstance(unit, dict) and isinstance(unit.get("name"), str) else None,
         year=as_year(year),
@@ -100,6 +100,15 @@ def _not_said_by_reader(rule_findings, reader_findings):
     if not said:
         return rule_findings
     return [f for f in rule_findings if not (f.rule in SUPERSEDED_BY_READER and f.pointer in said)]
+
+
+def _ordered(findings, layout, *, imported: bool):
+    """Sorted by place; for a published report the reading findings come first (ingest.md)."""
+    if not imported:
+        return sort_findings(findings, layout)
+    reading = [f for f in findings if f.rule.startswith("R.")]
+    rest = [f for f in findings if not f.rule.startswith("R.")]
+    return sort_findings(reading, layout) + sort_findings(rest, layout)
 
 
 def is_imported(submission) -> bool:

@@ -72,7 +72,7 @@ def main() -> None:
 @archive_lookup_option()
 @plan_option()
 def check(files, fmt, output, annotate, today, deadline, previous, archive_path, plan):
-    """校验一个或多个填报文件（JSON、YAML或Excel工作簿），列出全部问题。"""
+    """校验一个或多个填报文件（JSON、YAML或Excel工作簿）或已发布的年度报告（网页、Word、PDF、文本），列出全部问题。"""
     from report_kit.check import check_file
     from report_kit.previous import open_previous
 

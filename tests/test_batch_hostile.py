@@ -99,11 +99,12 @@ def test_every_spreadsheet_format_is_reviewed_not_skipped(tmp_path: Path):
     root.mkdir()
     for name in ("a.xls", "b.et", "c.ods", "D.XLSX", "e.yml"):
         (root / name).write_bytes(b"not really")
-    (root / "f.docx").write_bytes(b"x")
+    (root / "f.docx").write_bytes(b"x")  # a published report's type (ingest.md): reviewed too
+    (root / "g.png").write_bytes(b"x")
     result = run_batch(root, today=TODAY, jobs=1)
-    assert [e["file"] for e in result.entries] == ["D.XLSX", "a.xls", "b.et", "c.ods", "e.yml"]
+    assert [e["file"] for e in result.entries] == ["D.XLSX", "a.xls", "b.et", "c.ods", "e.yml", "f.docx"]
     assert all(e["status"] == "无法读取" and e["findings"] for e in result.entries)
-    assert result.skipped == ["f.docx"]
+    assert result.skipped == ["g.png"]
 
 
 def test_an_interrupted_write_leaves_the_previous_review(tmp_path: Path, monkeypatch):

@@ -245,3 +245,92 @@ def test_import_command(tmp_path, html, submission):
     assert runner.invoke(main, ["import", str(source), str(second), "-o", str(out)]).exit_code == 2
     direct = runner.invoke(main, ["check", str(source)])
     assert direct.exit_code == 0, direct.output
+
+
+def test_old_headers_in_a_2021_table_are_a_hybrid(submission, html):
+    damaged = html.replace("本年制发件数", "本年新制作数量").replace("现行有效件数", "对外公开总数量")
+    damaged = damaged.replace("本年废止件数", "本年新公开数量")
+    result = read_html(damaged)
+    assert "R.hybrid" in rules(result)
+    assert result.submission["format"] in ("2019", "2021")
+
+
+def test_pre2019_report_without_tables():
+    text = "\n".join(
+        [
+            "示例县人民政府2018年政府信息公开工作年度报告",
+            "一、概述",
+            "本年度共主动公开政府信息120条。",
+            "四、政府信息公开的收费及减免情况",
+            "本年度未收取任何费用。",
+        ]
+    )
+    result = read_txt(text)
+    assert "R.pre2019" in rules(result) and "R.table_missing" in rules(result)
+
+
+def test_batch_reviews_published_pages(tmp_path, html):
+    pages = tmp_path / "reports"
+    pages.mkdir()
+    for name in ("甲局", "乙局"):
+        (pages / f"{name}.html").write_text(
+            html.replace("轮台县市场监督管理局", f"示例县{name}"), encoding="utf-8"
+        )
+    (pages / "审核说明.md").write_text("# 本批次说明", encoding="utf-8")
+    (pages / "说明.txt").write_text("请查收", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(pages), "-o", str(tmp_path / "review")])
+    review = json.loads((tmp_path / "review" / "审核结果.json").read_text(encoding="utf-8"))
+    assert sorted(f["unit"] for f in review["files"]) == ["示例县乙局", "示例县甲局"], result.output
+    assert sorted(review["skipped"]) == sorted(["说明.txt", "审核说明.md"])
+
+
+def test_reading_findings_come_first(html):
+    damaged = replace_row(html, "规章", ["", "/", "0"])
+    damaged = replace_row(damaged, "一、本年新收政府信息公开申请数量", ["18", "5", "0", "0", "3", "0", "99"])
+    report = validate_read(read_html(damaged), "report.html")
+    order = [f.rule for f in report.findings]
+    last_reading = max(i for i, rule in enumerate(order) if rule.startswith("R."))
+    first_check = min(i for i, rule in enumerate(order) if not rule.startswith("R."))
+    assert last_reading < first_check, order
+
+
+def test_glued_digits_chosen_by_the_column_identities():
+    """「101000011」 fits 本年新收's own total two ways (10 1 … 11, 1 0 10 … 11); only one keeps
+    each column of 表三 balanced (一+二 = （七）+四)."""
+    from report_kit.layout import load_layout
+
+    table = load_layout("2021").tables["T3"]
+    values = {"received": None, "disclosed": "10 1 0 0 0 0 11", "total": "10 1 0 0 0 0 11"}
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for row in table.rows:
+        shown = values.get(row.key, "0 0 0 0 0 0 0") if row.key != "received" else "101000011"
+        lines.append(f"{row.label} {shown}")
+    lines.append("五、存在的主要问题及改进情况")
+    result = read_txt("\n".join(lines))
+    received = result.submission["applications"]["received"]
+    assert list(received.values()) == [10, 1, 0, 0, 0, 0, 11]
+    assert "R.split" in rules(result) and "R.split_ambiguous" not in rules(result)
+    # without the other rows the cut cannot be told: ambiguous and null
+    alone = read_txt("\n".join([lines[0], lines[1], lines[-1]]))
+    assert set(alone.submission["applications"]["received"].values()) == {None}
+    assert "R.split_ambiguous" in rules(alone)
+
+
+def test_gbk_text_dump(submission, html):
+    result = read_txt(pipe_text(html), encoding="gb18030")
+    assert result.submission["unit"]["name"] == submission["unit"]["name"]
+    assert tables_of(result.submission) == tables_of(submission)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "轮台县市场监督管理局关于2024年政府信息公开工作年度报告",
+        "名称：轮台县市场监督管理局2024年度政府信息公开工作年度报告",
+        "《轮台县市场监督管理局2024年政府信息公开年度报告》",
+    ],
+)
+def test_title_variants(html, title):
+    damaged = html.replace("<h1>轮台县市场监督管理局2024年政府信息公开工作年度报告</h1>", f"<h1>{title}</h1>")
+    read = read_html(damaged).submission
+    assert (read["unit"]["name"], read["year"]) == ("轮台县市场监督管理局", 2024)

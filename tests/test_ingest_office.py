@@ -42,3 +42,21 @@ def test_doc_and_wps_are_read_through_libreoffice(tmp_path):
         result = read_document(path)
         assert tables_of(result.submission) == tables_of(submission), path.name
         assert result.submission["unit"]["name"] == submission["unit"]["name"]
+
+
+def test_a_renamed_file_is_corrupt_without_starting_libreoffice(monkeypatch):
+    monkeypatch.setattr(office, "soffice", lambda: pytest.fail("LibreOffice must not start"))
+    result = read_bytes(b"just some text", "报告.wps", ".wps")
+    assert [f.rule for f in result.findings] == ["F.corrupt"]
+
+
+def test_a_doc_that_is_really_a_docx_or_a_web_page(tmp_path, monkeypatch):
+    from tests.ingest_helpers import page
+
+    monkeypatch.setattr(office, "soffice", lambda: pytest.fail("LibreOffice must not start"))
+    submission = example()
+    docx = word_file(submission, tmp_path / "报告.docx")
+    as_doc = read_bytes(docx.read_bytes(), "报告.doc", ".doc")
+    as_html = read_bytes(page(submission).encode("utf-8"), "报告.doc", ".doc")
+    for result in (as_doc, as_html):
+        assert tables_of(result.submission) == tables_of(submission)

@@ -7,10 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from report_kit.batch.clean import display_path
+from report_kit.ingest import DOCUMENT_SUFFIXES, TEXT_SUFFIXES
 
 # Workbooks in every spreadsheet format a unit may send (.xlsm, old .xls, WPS .et, .ods): the
 # reader either reads them or says exactly why not — better than silently skipping the file.
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json", ".yaml", ".yml")
+# Published reports (ingest.md): pages, Word, PDF. Plain text and Markdown are left out: in a
+# review folder a .txt/.md file is the office's or the sender's note (「说明.txt」) far more
+# often than a report; import and check read them when named.
+PUBLISHED_SUFFIXES = tuple(s for s in DOCUMENT_SUFFIXES if s not in TEXT_SUFFIXES)
 
 
 @dataclass
@@ -47,6 +52,11 @@ def _own_output(path: Path) -> bool:
     return path.name in REVIEW_FILES and (path.parent / "index.html").is_file()
 
 
+def _review_folder(directory: Path) -> bool:
+    """An earlier review (审核结果.json and index.html side by side): its pages are not reports."""
+    return (directory / REVIEW_FILES[0]).is_file() and (directory / "index.html").is_file()
+
+
 def discover(
     root: str | os.PathLike,
     exclude: str | os.PathLike | None = None,
@@ -62,8 +72,12 @@ def discover(
     excluded = Path(exclude).resolve() if exclude is not None else None
     not_submissions = {Path(f).resolve() for f in exclude_files}
     found = Discovery(root=root)
+    reviews: list[Path] = []
     for directory, subdirs, files in os.walk(root):
         here = Path(directory)
+        if _review_folder(here):
+            reviews.append(here)
+        in_review = any(here == r or r in here.parents for r in reviews)
         subdirs[:] = sorted(d for d in subdirs if not _ignored(d) and (here / d).resolve() != excluded)
         for name in files:
             if _ignored(name):
@@ -72,10 +86,11 @@ def discover(
             if not path.is_file():
                 continue
             if (
-                name.lower().endswith(SUBMISSION_SUFFIXES)
+                name.lower().endswith(SUBMISSION_SUFFIXES + PUBLISHED_SUFFIXES)
                 and _inside(path, root)
                 and path.resolve() not in not_submissions
                 and not _own_output(path)
+                and not (in_review and name.lower().endswith(PUBLISHED_SUFFIXES))
             ):
                 found.submissions.append(path)
             else:

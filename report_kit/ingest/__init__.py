@@ -150,21 +150,23 @@ def _read(kind: str, data: bytes, suffix: str, cleaner: _Cleaner):
 
 
 def _kind(data: bytes, suffix: str) -> str:
-    head = data[:2048].lstrip()
+    """By content first: a .doc saved by WPS may be a .docx inside, or a web page."""
     if data.startswith(b"%PDF") or suffix == ".pdf":
         return "pdf"
-    if data.startswith(b"PK\x03\x04") and suffix not in OFFICE_SUFFIXES:
-        return "docx"
-    if data.startswith(b"\xd0\xcf\x11\xe0") or suffix in OFFICE_SUFFIXES:
+    if data.startswith(b"PK\x03\x04"):
+        return "office" if suffix == ".odt" else "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "office"
+    sample = data[:200_000].lower()
+    lowered = data[:2048].lstrip().lower()
+    if (
+        suffix in HTML_SUFFIXES
+        or lowered.startswith((b"<!doctype", b"<html", b"<?xml", b"\xef\xbb\xbf<", b"mime-version"))
+        or (b"<table" in sample and b"</td>" in sample)
+    ):
+        return "html"
+    if suffix in OFFICE_SUFFIXES:
         return "office"
     if suffix == ".docx":
         return "mislabelled"
-    lowered = head.lower()
-    if (
-        suffix in HTML_SUFFIXES
-        or lowered.startswith((b"<!doctype", b"<html", b"<?xml", b"\xef\xbb\xbf<"))
-        or b"<table" in data[:200_000].lower()
-        and b"</td>" in data[:200_000].lower()
-    ):
-        return "html"
     return "text"

@@ -65,7 +65,10 @@ def _unit_from_title(title: str) -> str | None:
     match = _YEAR.search(title)
     if not match:
         return None
-    unit = _TITLE_TRIM.sub("", title[: match.start()]).strip(" ：:-—_|")
+    unit = title[: match.start()]
+    unit = re.split(r"[:：]", unit)[-1]  # 「标题：XX局2023年…」 in a metadata band
+    unit = _TITLE_TRIM.sub("", unit).strip(" -—_|")
+    unit = unit.removesuffix("关于").strip()  # 「XX局关于2023年政府信息公开工作年度报告」
     return unit or None
 
 

@@ -26,6 +26,8 @@ WHAT = {
     ".odt": "OpenDocument文档（.odt）",
     ".rtf": "RTF文档",
 }
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAGIC = {".doc": (_OLE2,), ".wps": (_OLE2,), ".et": (_OLE2,), ".odt": (b"PK\x03\x04",), ".rtf": (b"{\\rtf",)}
 FILTERS = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}
 
 
@@ -42,6 +44,9 @@ def soffice() -> str | None:
 def convert(data: bytes, suffix: str, target: str) -> bytes:
     """``data`` (a file named ``*suffix``) converted by LibreOffice to ``target`` (docx/xlsx)."""
     what = WHAT.get(suffix, f"{suffix}文件")
+    if not data.startswith(_MAGIC.get(suffix, (b"",))):  # not worth starting LibreOffice for
+        reason = f"扩展名是{suffix}，但文件内容不是{what}（可能改了扩展名，或文件不完整）"
+        raise ConversionRefused([emit("F.corrupt", {"reason": reason})])
     if _encrypted(data):
         fix = "请在Word/WPS中取消文件密码，另存为.docx/.xlsx后再读取。"
         raise ConversionRefused(

@@ -47,7 +47,7 @@ def recognise(document: Document) -> Revision:
     if not present:
         headings = [norm(h) for h in ingest_data()["pre2019_headings"]]
         seen = next((h for h in headings if any(h in label for label in labels)), None)
-        if seen and not document.rows:
+        if seen:
             result.findings.append(emit("R.pre2019", {"seen": seen}))
         return result
     best = max(present, key=lambda r: (len(present[r]), r == current().id))

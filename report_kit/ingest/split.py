@@ -103,34 +103,79 @@ def resolve_run(walker: Walker, entry: Entry, seen: list[Seen]) -> bool:
     shown = " ".join(s.token.text for s in seen)
     indexes = range(len(entry.pointers))
     if len(found) == 1:
-        values = found[0]
-        tokens = [type(seen[0])(C.Token(C.NUMBER, str(v), v), seen[0].where) for v in values]
-        walker._assign(entry, tokens)
-        split = "、".join(f"{entry.columns[i]}{v}" for i, v in enumerate(values))
+        _use(walker, entry, seen, found[0], shown)
+        return True
+    walker._set_null(entry, indexes, seen[0].where)
+    walker.pending_splits.append((entry, seen, found))  # the other rows may still decide
+    return True
+
+
+def settle(walker: Walker) -> None:
+    """Cuts a row's own identities left open, chosen by the table's column identities
+    (表三: 一+二 = 三（七）+四, and the outcome rows add up to （七）总计) once every other row
+    is read; several left → ``R.split_ambiguous`` and the row stays ``null``."""
+    for entry, seen, found in walker.pending_splits:
+        fitting = [c for c in found if _columns_hold(walker, entry, c)]
+        shown = " ".join(s.token.text for s in seen)
+        indexes = range(len(entry.pointers))
+        if len(fitting) == 1:
+            _use(walker, entry, seen, fitting[0], shown)
+            continue
+        more = "" if len(found) < MAX_SOLUTIONS else "以上"
+        examples = "；".join(" ".join(map(str, c)) for c in (fitting or found)[:3])
         walker.reading.findings.append(
             emit(
-                "R.split",
-                {"where": seen[0].where, "label": entry.label, "seen": shown, "split": split},
+                "R.split_ambiguous",
+                {
+                    "where": seen[0].where,
+                    "label": entry.label,
+                    "seen": shown,
+                    "count": f"{len(fitting) or len(found)}{more}",
+                    "candidates": examples,
+                },
                 walker._locations(entry, indexes),
                 quote=shown,
             )
         )
-        return True
-    walker._set_null(entry, indexes, seen[0].where)
-    more = "" if len(found) < MAX_SOLUTIONS else "以上"
-    examples = "；".join(" ".join(map(str, c)) for c in found[:3])
+
+
+def _use(walker: Walker, entry: Entry, seen: list[Seen], values: list[int], shown: str) -> None:
+    tokens = [type(seen[0])(C.Token(C.NUMBER, str(v), v), seen[0].where) for v in values]
+    walker._assign(entry, tokens)
+    split = "、".join(f"{entry.columns[i]}{v}" for i, v in enumerate(values))
     walker.reading.findings.append(
         emit(
-            "R.split_ambiguous",
-            {
-                "where": seen[0].where,
-                "label": entry.label,
-                "seen": shown,
-                "count": f"{len(found)}{more}",
-                "candidates": examples,
-            },
-            walker._locations(entry, indexes),
+            "R.split",
+            {"where": seen[0].where, "label": entry.label, "seen": shown, "split": split},
+            walker._locations(entry, range(len(entry.pointers))),
             quote=shown,
         )
     )
+
+
+def _columns_hold(walker: Walker, entry: Entry, values: list[int]) -> bool:
+    """Whether the layout's column identities of the entry's table hold with ``values`` in place
+    (identities with a cell not read are skipped)."""
+    layout = walker.layout
+    table = layout.tables.get(entry.table)
+    rows = layout.collections
+    key = entry.table
+    if f"{key}.rows.inflow" not in rows or f"{key}.rows.outcome_total" not in rows:
+        return True
+    known = dict(walker.reading.values)
+    known.update(zip(entry.pointers, values))
+
+    def cell(path: str, column: str):
+        return known.get(f"{table.pointer}/{path}/{column}")
+
+    for column in rows[f"{key}.columns"]:
+        inflow = [cell(p, column) for p in rows[f"{key}.rows.inflow"]]
+        total = [cell(p, column) for p in rows[f"{key}.rows.outcome_total"]]
+        outflow = [cell(p, column) for p in rows.get(f"{key}.rows.outflow", [])]
+        outcome = [cell(p, column) for p in rows.get(f"{key}.rows.outcome", [])]
+        balance = inflow + total + outflow
+        if None not in balance and sum(inflow) != sum(total) + sum(outflow):
+            return False
+        if outcome and None not in outcome + total and sum(outcome) != sum(total):
+            return False
     return True

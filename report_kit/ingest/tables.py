@@ -117,6 +117,7 @@ class Walker:
         self.positional = True
         self.reading = Reading()
         self.done: set[int] = set()
+        self.pending_splits: list = []  # rows whose glued digits fit several cuts (split.settle)
         self.blanks: dict[str, list] = {}  # table → (entry, blank column indexes, cells) to report
 
     # -- matching ---------------------------------------------------------------------
@@ -200,7 +201,10 @@ class Walker:
                 self._close()
 
     def finish(self) -> Reading:
+        from report_kit.ingest.split import settle
+
         self._close()
+        settle(self)
         self._report_blanks()
         self._report_missing()
         return self.reading
