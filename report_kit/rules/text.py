@@ -26,7 +26,8 @@ MAX_QUOTE = 160
 
 
 # A number the prose states, not an estimate: 「数十件」「几十件」「十余件」「二十多起」 are none.
-CLAIM_NUMBER = r"(?<![数几])" + NUMBER_PATTERN + r"(?![余多几来])"
+# Digits after 数 are a count (「申请总数112件」); only a numeral word after 数/几 is an estimate.
+CLAIM_NUMBER = r"(?:(?<![数几])|(?=[0-9０-９]))" + NUMBER_PATTERN + r"(?![余多几来])"
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,19 @@ class ClaimFinder:
                     break
 
 
-# Words that move a clause to another period: 「上年度共收到申请30件」「自2019年以来累计」.
+# Words that move a clause to another period: 「上年度共收到申请30件」「自2019年以来累计」;
+# a part of the year (「2022年上半年」「一季度」) is not the year's total either.
 # 「上年结转」 is this year's row 二 and stays.
 OTHER_PERIOD = re.compile(
-    r"上一?年(?!度?(?:无|没有)?(?:申请)?结转)|去年|前年|同期|累计|以来|历年|(?<![0-9０-９])([12][0-9]{3})\s*年"
+    r"上一?年(?!度?(?:无|没有)?(?:申请)?(?:结转|转结))|去年|前年|同期|累计|以来|历年|[上下]半年|季度"
+    r"|(?<![0-9０-９])([12][0-9]{3})\s*年"
 )
 CLAUSE_START = re.compile(r"[，,；;。！？!?\n]")
+
+
+# An opening clause that is only a time is the time of the whole sentence: 「2022年上半年，全区共受理
+# 申请267件」. One that states something itself (「上年度收到申请30件，本年度未收到…」) is not.
+LEADING_TIME = re.compile(r".{0,10}?(?:年|年度|半年|季度|月|期间|年内)")
 
 
 def _other_period(sentence: str, match: re.Match, year: int | None) -> bool:
@@ -97,9 +105,14 @@ def _other_period(sentence: str, match: re.Match, year: int | None) -> bool:
     start = 0
     for brk in CLAUSE_START.finditer(sentence, 0, match.start()):
         start = brk.end()
-    for word in OTHER_PERIOD.finditer(sentence, start, match.end()):
-        if word.group(1) is None or (year is not None and int(word.group(1)) != year):
-            return True
+    spans = [(start, match.end())]
+    lead = CLAUSE_START.search(sentence, 0, start)
+    if lead and LEADING_TIME.fullmatch(sentence, 0, lead.start()):
+        spans.append((0, lead.start()))
+    for begin, end in spans:
+        for word in OTHER_PERIOD.finditer(sentence, begin, end):
+            if word.group(1) is None or (year is not None and int(word.group(1)) != year):
+                return True
     return False
 
 
