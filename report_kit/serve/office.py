@@ -7,7 +7,7 @@ are drawn by the same writer as every report (``report_content.table_from_grid``
 
 from __future__ import annotations
 
-from report_kit.grid import table_grid
+from report_kit.grid import all_grids
 from report_kit.report_content import table_from_grid
 from report_kit.serve import links as links_module
 from report_kit.serve.review import STATES
@@ -36,10 +36,10 @@ def office_context(service) -> dict:
     counts = data["status_counts"]
     aggregate_tables = []
     if review.result.aggregate_count:
-        for number, table_id in enumerate(("T2", "T3", "T4"), start=1):
-            table = table_from_grid(table_grid(table_id), review.result.aggregate)
-            from report_kit.writers.report_html import render_table
+        from report_kit.writers.report_html import render_table
 
+        for number, grid in enumerate(all_grids(), start=1):
+            table = table_from_grid(grid, review.result.aggregate)
             aggregate_tables.append(render_table(table, 100 + number))
     return {
         "units": review.units,
