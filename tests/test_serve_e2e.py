@@ -9,8 +9,10 @@ installs (``/usr/bin/chromium``): nothing is downloaded at run time.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -57,6 +59,7 @@ def live(tmp_path):
                 time.sleep(0.2)
         yield root, base, workbooks(tmp_path / "books"), tmp_path / "server.log"
     finally:
+        workers = _children(server.pid)
         server.terminate()
         try:
             server.wait(timeout=20)
@@ -64,6 +67,34 @@ def live(tmp_path):
             server.kill()
             server.wait()
         log.close()
+        left = _still_running(workers)
+        for pid in left:  # never leave a process behind, even when the assertion fails
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        assert not left, f"worker processes outlived the service: {left}"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _still_running(pids: list[int], wait: float = 5.0) -> list[int]:
+    deadline = time.monotonic() + wait
+    while True:
+        left = [pid for pid in pids if Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0]
+    except (OSError, IndexError):
+        return "zombie"
 
 
 @pytest.fixture

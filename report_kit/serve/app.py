@@ -611,7 +611,15 @@ def create_app(
         Route(f"{token}/links/{{action}}", manage_link, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        # uvicorn re-raises SIGTERM/SIGINT once it has shut down, so the workers are stopped
+        # here, during the shutdown, not after uvicorn.run returns
+        await run_in_threadpool(service.close)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error}, lifespan=lifespan)
     app.state.service = service
     app.state.templates = service.templates
     app.add_middleware(SecurityHeaders)

@@ -201,7 +201,22 @@ def _warm() -> None:
     get_validator()
 
 
-def _initialise(limit: int) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose service is gone (killed, or ended by a re-raised SIGTERM before it could
+    stop its pool) ends too, instead of waiting for jobs forever."""
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _initialise(limit: int, parent: int) -> None:
+    _exit_with_parent(parent)
     _limit_memory(limit)
     _warm()
 
@@ -245,7 +260,7 @@ class WorkerPool:
                     max_workers=self.workers,
                     mp_context=self._context(),
                     initializer=_initialise,
-                    initargs=(self.memory_limit,),
+                    initargs=(self.memory_limit, os.getpid()),
                 )
             return self._executor
 
