@@ -82,7 +82,7 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
     from openpyxl import Workbook
 
     from report_kit.batch.clean import clean_text
-    from report_kit.writers.safe_cells import neutralise
+    from report_kit.writers.safe_cells import neutralise, sanitise_workbook
 
     def cell(value):  # control characters openpyxl refuses, over-long text, formulas
         return neutralise(clean_text(value)) if isinstance(value, str) else value
@@ -129,6 +129,7 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
             ]
             problems.append([cell(v) for v in row])
     problems.freeze_panes = "A2"
+    sanitise_workbook(workbook)
     with atomic_path(target) as temp:
         workbook.save(temp)
     return len(records)

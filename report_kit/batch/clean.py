@@ -13,8 +13,9 @@ import os
 import re
 from typing import Any
 
-# C0 controls except tab, newline and carriage return, DEL and the C1 block; lone surrogates.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls except tab, newline and carriage return, DEL, the C1 block and U+FFFE/U+FFFF
+# (not XML characters: lxml refuses the workbook); lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 EXCEL_CELL_LIMIT = 32767  # characters an Excel cell can hold
 REPLACEMENT = "\ufffd"

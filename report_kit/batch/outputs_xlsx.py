@@ -1,6 +1,6 @@
 """审核结果.xlsx: summary, findings, roster check, and the region's tables with charts.
 
-Every text cell passes through ``neutralise`` — unit names and messages come from strangers'
+Every text cell passes through ``safe_value`` — unit names and messages come from strangers'
 files. The aggregate sheet is drawn from the shared grids (``report_kit.grid``) so that its
 labels and merges are the official ones. The saved file is made byte-stable (fixed zip
 timestamps and document dates) so that a re-run with the same ``--today`` gives the same bytes.
@@ -38,7 +38,7 @@ from report_kit.batch.tables import (
 from report_kit.catalogue import load_catalogue
 from report_kit.grid import all_grids
 from report_kit.layout import load_layout
-from report_kit.writers.safe_cells import neutralise
+from report_kit.writers.safe_cells import safe_value
 from report_kit.writers.sheet_print import (
     break_pages,
     row_height,
@@ -108,7 +108,7 @@ ROSTER_COLUMNS = [
 
 
 def _styled(ws, value: Any, **style) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=neutralise(value))
+    cell = WriteOnlyCell(ws, value=safe_value(value))
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
@@ -175,11 +175,11 @@ def _rows(
     keys = [key for _, key, _ in columns]
     for number, row in enumerate(rows, start=2):
         values = [
-            "" if key == "late" and not row.get("published_on") else neutralise(_display(key, row.get(key)))
+            "" if key == "late" and not row.get("published_on") else safe_value(_display(key, row.get(key)))
             for _, key, _ in columns
         ]
         if "unit" in keys and "file" in row:
-            values[keys.index("unit")] = neutralise(unit_or_guess(row))
+            values[keys.index("unit")] = safe_value(unit_or_guess(row))
         shown = [
             (value, width) for value, (_, key, width) in zip(values, printed) if key not in ONE_LINE_KEYS
         ]
@@ -218,7 +218,7 @@ class _Canvas:
         self.cells: dict[tuple[int, int], WriteOnlyCell | Any] = {}
 
     def put(self, row: int, col: int, value: Any, **style) -> None:
-        self.cells[(row, col)] = _styled(self.ws, value, **style) if style else neutralise(value)
+        self.cells[(row, col)] = _styled(self.ws, value, **style) if style else safe_value(value)
 
     def flush(self) -> None:
         if not self.cells:
@@ -535,6 +535,9 @@ _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms
 
 def stable_bytes(wb: Workbook, generated_on: str) -> bytes:
     """The workbook's bytes with every timestamp fixed to the generation date."""
+    from report_kit.writers.safe_cells import sanitise_workbook
+
+    sanitise_workbook(wb)
     raw = io.BytesIO()
     wb.save(raw)
     stamp = f"{generated_on}T00:00:00Z".encode()

@@ -128,9 +128,15 @@ def _csv_rows(path: Path) -> list[list]:
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise RosterError(f"名单“{path.name}”的编码无法识别，请另存为UTF-8编码的CSV。")
     # 「另存为 文本文件（制表符分隔）」 renamed to .csv is common: tabs and no commas in the header
+    text = text.replace("\x00", "")  # a NUL byte (a broken export) would stop the csv module
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    # one cell may be as long as the file (the csv module's default stops at 131,072 characters)
+    csv.field_size_limit(max(csv.field_size_limit(), ROSTER_MAX_BYTES))
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise RosterError(f"名单“{path.name}”不是有效的CSV文件（{exc}），请用Excel另存为CSV后再试。") from None
 
 
 def _xlsx_rows(path: Path) -> list[list[list]]:

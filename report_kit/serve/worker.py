@@ -187,11 +187,14 @@ def template_job(submission: dict | None, unit: str | None = None, year: int | N
     the year already in (as ``report-kit template --unit … --year …``)."""
     import io
 
+    from report_kit.writers.safe_cells import sanitise_workbook
     from report_kit.writers.template_xlsx import build_workbook
 
     options = {} if submission is not None else {"unit": unit, "year": year}
     buffer = io.BytesIO()
-    build_workbook(submission, **options).save(buffer)
+    book = build_workbook(submission, **options)
+    sanitise_workbook(book)
+    book.save(buffer)
     return buffer.getvalue()
 
 

@@ -106,6 +106,9 @@ def _annotate(source: Path, report: FileReport, target: Path) -> int:
             text += "\n\n（模板原注）" + cell.comment.text
         cell.comment = Comment(text[:MAX_COMMENT], AUTHOR, height=160, width=320)
     _result_sheet(book, report)
+    from report_kit.writers.safe_cells import sanitise_workbook
+
+    sanitise_workbook(book)
     with atomic_path(target) as temp:
         book.save(temp)
         usual_permissions(temp)

@@ -15,7 +15,7 @@ from pathlib import Path
 from report_kit.atomic import atomic_path, usual_permissions
 from report_kit.findings import FileReport
 from report_kit.writers.findings_data import CSV_COLUMNS, flatten, render_csv, render_json
-from report_kit.writers.safe_cells import neutralise
+from report_kit.writers.safe_cells import safe_value, sanitise_workbook
 
 SUFFIXES = (".xlsx", ".csv", ".json")
 SHEET_TITLE = "校验错误清单"
@@ -43,14 +43,15 @@ def write_errors(report: FileReport, path: str | os.PathLike) -> str:
         elif kind == "csv":
             temp.write_text(render_csv([report]), encoding="utf-8", newline="")
         else:
-            _build_xlsx(report).save(temp)
+            book = _build_xlsx(report)
+            sanitise_workbook(book)
+            book.save(temp)
         usual_permissions(temp)
     return kind
 
 
 def _build_xlsx(report: FileReport):
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -66,7 +67,7 @@ def _build_xlsx(report: FileReport):
         for key, _ in CSV_COLUMNS:
             value = row[key]
             if isinstance(value, str):
-                value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+                value = safe_value(value)
             values.append(value)
         sheet.append(values)
         for cell in sheet[sheet.max_row]:

@@ -46,6 +46,7 @@ from report_kit.workbook_map import (
     column_letter,
     workbook_map,
 )
+from report_kit.writers.safe_cells import sanitise_workbook
 from report_kit.writers.sheet_print import PORTRAIT_UNITS, break_pages, setup_print, text_height
 from report_kit.writers.template_prefill import PREVIOUS_NOTE, template_revision, template_values
 from report_kit.writers.xlsx_styles import (
@@ -564,6 +565,7 @@ def write_workbook(
     ``previous`` (last year's canonical submission). The file appears atomically.
     """
     wb = build_workbook(submission, format_revision=format_revision, **options)
+    sanitise_workbook(wb)
     with atomic_path(path) as temp:
         wb.save(temp)
         usual_permissions(temp)

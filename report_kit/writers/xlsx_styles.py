@@ -8,7 +8,6 @@ for wrapped text, page breaks) is :mod:`report_kit.writers.sheet_print`.
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,7 +33,9 @@ UNLOCKED = Protection(locked=False)
 
 def clean_text(value: str) -> str:
     """Characters XML cannot hold would make openpyxl refuse the whole workbook."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    from report_kit.writers.safe_cells import xml_text
+
+    return xml_text(value)
 
 
 def put_text(ws: Worksheet, row: int, col: int, value: str):

@@ -1,0 +1,63 @@
+"""Issue 13, crashes and leaks: hostile text, damaged archives, odd files never stop a run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from report_kit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = "轮台县市场监督管理局"
+Y2024 = ROOT / "examples" / f"{UNIT}-2024.json"
+HOSTILE = "甲\ufffe局\uffff\x1b]52;c;ZXZpbA==\x07\u202e\x9b31m"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def _submission(tmp_path, name=HOSTILE, filename="a.json"):
+    data = json.loads(Y2024.read_text(encoding="utf-8"))
+    data["unit"]["name"] = name
+    inbox = tmp_path / "in"
+    inbox.mkdir(exist_ok=True)
+    path = inbox / filename
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ 6. XML-illegal characters
+
+
+def test_xml_illegal_unit_name_does_not_stop_any_workbook_writer(tmp_path):
+    source = _submission(tmp_path)
+    review = tmp_path / "review"
+    assert run("batch", source.parent, "-o", review, "--today", "2025-06-01").exit_code == 0
+    assert openpyxl.load_workbook(review / "审核结果.xlsx")["汇总"]["A2"].value.startswith("甲局")
+    filled = tmp_path / "填好.xlsx"
+    assert run("template", "--fill", source, "-o", filled).exit_code == 0
+    assert openpyxl.load_workbook(filled) is not None
+    blank = tmp_path / "空白.xlsx"
+    assert run("template", "--unit", "乙\uffff局", "-o", blank).exit_code == 0
+    db = tmp_path / "库.sqlite"
+    assert run("archive", "add", source, "--archive", db).exit_code == 0
+    exported = tmp_path / "导出.xlsx"
+    assert run("archive", "export", "--archive", db, "-o", exported).exit_code == 0
+    assert openpyxl.load_workbook(exported)["年报库"]["A2"].value.startswith("甲局")
+
+
+def test_roster_with_nul_byte_and_a_huge_field(tmp_path):
+    source = _submission(tmp_path, name=UNIT)
+    nul = tmp_path / "名单1.csv"
+    nul.write_bytes("单位名称\n".encode() + f"{UNIT}\x00\n".encode())
+    huge = tmp_path / "名单2.csv"
+    huge.write_text("单位名称\n" + "乙" * 140_000 + f"\n{UNIT}\n", encoding="utf-8")
+    for roster in (nul, huge):
+        review = tmp_path / roster.stem
+        result = run("batch", source.parent, "-o", review, "--roster", roster, "--today", "2025-06-01")
+        assert result.exit_code in (0, 1) and (review / "审核结果.xlsx").is_file(), result.output
