@@ -48,6 +48,9 @@ def _emit(text: str, output: str | None) -> None:
 @click.version_option(package_name="report_kit", message="report-kit %(version)s")
 def main() -> None:
     """report_kit：政府信息公开工作年度报告的填报、校验与编制工具。"""
+    from report_kit.commands.console import protect_terminal
+
+    protect_terminal()  # unit names are strangers' text: no escape sequence reaches the terminal
 
 
 @main.command()

@@ -61,3 +61,28 @@ def test_roster_with_nul_byte_and_a_huge_field(tmp_path):
         review = tmp_path / roster.stem
         result = run("batch", source.parent, "-o", review, "--roster", roster, "--today", "2025-06-01")
         assert result.exit_code in (0, 1) and (review / "审核结果.xlsx").is_file(), result.output
+
+
+# ------------------------------------------------------------------ 8. nothing a terminal would execute
+
+UNSAFE = ("\x1b", "\x07", "\x9b", "\x9d", "\u202e", "\u2066")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_no_escape_sequence_or_bidi_override_is_printed(tmp_path, fmt):
+    source = _submission(tmp_path, name=HOSTILE + "\u2066\x9d8;;http://x\x9c")
+    result = CliRunner().invoke(main, ["check", str(source), "--format", fmt])
+    assert "甲" in result.output
+    assert not [c for c in UNSAFE if c in result.output], repr(result.output[:200])
+    db = tmp_path / "库.sqlite"
+    added = CliRunner().invoke(main, ["archive", "add", str(source), "--archive", str(db)])
+    assert "甲" in added.output and not [c for c in UNSAFE if c in added.output]
+
+
+def test_default_output_names_hold_no_control_or_bidi_character(tmp_path):
+    source = _submission(tmp_path, name="甲\u202egpj.exe\x1b[31m局")
+    review = tmp_path / "review"
+    assert run("batch", source.parent, "-o", review, "--today", "2025-06-01", "--build").exit_code == 0
+    names = [p.name for p in review.rglob("*")]
+    assert any("甲" in n for n in names)
+    assert not [n for n in names if any(c in n for c in UNSAFE)], names

@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-RESERVED_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# separators and characters Windows reserves; C0/C1 controls and bidi overrides (a name with
+# U+202E shows 「gpj.exe」 as 「exe.jpg」 in a file manager)
+RESERVED_CHARACTERS = re.compile(
+    r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]'
+)
 WINDOWS_DEVICES = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(1, 10)] + [f"LPT{i}" for i in range(1, 10)]
 )

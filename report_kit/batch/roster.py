@@ -136,7 +136,9 @@ def _csv_rows(path: Path) -> list[list]:
     try:
         return list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
-        raise RosterError(f"名单“{path.name}”不是有效的CSV文件（{exc}），请用Excel另存为CSV后再试。") from None
+        raise RosterError(
+            f"名单“{path.name}”不是有效的CSV文件（{exc}），请用Excel另存为CSV后再试。"
+        ) from None
 
 
 def _xlsx_rows(path: Path) -> list[list[list]]:
