@@ -10,6 +10,7 @@ per run, however many files are checked.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from report_kit.catalogue import load_catalogue
@@ -132,6 +133,11 @@ class PreviousSource:
         except ArchiveError:  # a damaged stored report: no baseline, said in H.no_previous
             self._year_problem = "年报库中保存的该单位上年报告已损坏，无法读取"
             return None
+        except sqlite3.DatabaseError as exc:  # damage the opening checks could not see
+            from report_kit.archive.db import database_reason
+
+            self._year_problem = f"年报库读取失败（{database_reason(exc)}），请从备份恢复"
+            return None
         if found is not None and not found.clean:
             # only versions with errors: compared all the same, but every cross-year finding says so
             self._caveat = (
@@ -248,7 +254,8 @@ def open_previous(
     except ArchiveError as exc:
         raise click.BadParameter(str(exc), param_hint="--archive") from None
     except (OSError, sqlite3.Error) as exc:
+        from report_kit.archive.db import database_reason
         from report_kit.os_errors import os_reason
 
-        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        reason = os_reason(exc) if isinstance(exc, OSError) else database_reason(exc)
         raise click.BadParameter(f"无法打开年报库“{archive}”：{reason}。", param_hint="--archive") from None

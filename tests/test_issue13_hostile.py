@@ -86,3 +86,48 @@ def test_default_output_names_hold_no_control_or_bidi_character(tmp_path):
     names = [p.name for p in review.rglob("*")]
     assert any("甲" in n for n in names)
     assert not [n for n in names if any(c in n for c in UNSAFE)], names
+
+
+# ------------------------------------------------------------------ 7. damaged archives are refused unwritten
+
+
+def _damaged(tmp_path, kind):
+    import sqlite3
+
+    path = tmp_path / f"{kind}.sqlite"
+    if kind == "dropped":
+        assert run("archive", "add", Y2024, "--archive", path).exit_code == 0
+        connection = sqlite3.connect(path)
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("DROP TABLE reports")
+        connection.commit()
+        connection.close()
+        return path
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE other (a)")
+    connection.execute("PRAGMA application_id = 0x524B4152")  # ours, but not an archive
+    if kind == "foreign_v1":
+        connection.execute("PRAGMA user_version = 1")
+    connection.commit()
+    connection.close()
+    return path
+
+
+@pytest.mark.parametrize("kind", ["dropped", "foreign_v0", "foreign_v1"])
+def test_a_damaged_archive_is_refused_in_chinese_and_left_unchanged(tmp_path, kind):
+    path = _damaged(tmp_path, kind)
+    before = path.read_bytes()
+    commands = [
+        ["check", Y2024, "--archive", path],
+        ["build", Y2024, "-o", tmp_path / "r.docx", "--archive", path],
+        ["archive", "list", "--archive", path],
+        ["archive", "add", Y2024, "--archive", path],
+        ["history", UNIT, "--archive", path],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(main, [str(a) for a in command])
+        assert result.exit_code in (1, 2), (command, result.output)
+        assert "Traceback" not in result.output and "年报库" in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert path.read_bytes() == before, command
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [path.name]

@@ -160,7 +160,58 @@ def _inspect_open(path: Path) -> int:
         raise ArchiveError(
             f"年报库“{path}”由更新版本的report_kit创建（结构版本{version}），请升级report_kit后再使用。"
         )
+    missing = _missing_structure(path, version)
+    if missing:
+        raise ArchiveError(
+            f"年报库“{path}”结构不完整（{missing}），可能已损坏或不是report_kit的年报库。"
+            "为防止进一步损坏，本程序不会改动它；请从备份恢复。"
+        )
     return version
+
+
+def expected_structure(version: int) -> dict[str, set[str]]:
+    """Table → columns of an archive at schema ``version``: the migrations run in memory."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        for statements in MIGRATIONS[:version]:
+            for statement in statements:
+                connection.execute(statement)
+        return _structure(connection)
+    finally:
+        connection.close()
+
+
+def _structure(connection: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        table: {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')} for table in tables
+    }
+
+
+def _missing_structure(path: Path, version: int) -> str:
+    """What the file lacks of the tables and columns of its schema version ('' when complete).
+
+    A file carrying our application id but no schema version, or one whose tables were
+    dropped, would otherwise be written to (migrated) or fail later with an SQLite traceback.
+    """
+    if version == 0:  # a real archive is created and migrated before it appears (``_create``)
+        return "没有结构版本"
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            found = _structure(connection)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return database_reason(exc)
+    for table, columns in expected_structure(version).items():
+        if table not in found:
+            return f"缺少数据表{table}"
+        lacking = sorted(columns - found[table])
+        if lacking:
+            return f"数据表{table}缺少列{'、'.join(lacking)}"
+    return ""
 
 
 def _connect(path: Path) -> sqlite3.Connection:
