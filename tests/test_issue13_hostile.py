@@ -131,3 +131,56 @@ def test_a_damaged_archive_is_refused_in_chinese_and_left_unchanged(tmp_path, ki
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert path.read_bytes() == before, command
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [path.name]
+
+
+# ------------------------------------------------------------------ 10. smaller ones
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+def test_non_regular_files_are_listed_as_skipped_with_a_reason(tmp_path):
+    import os
+
+    source = _submission(tmp_path, name=UNIT)
+    os.mkfifo(source.parent / "管道.json")
+    (source.parent / "断链.json").symlink_to(tmp_path / "不存在.json")
+    review = tmp_path / "review"
+    result = CliRunner().invoke(main, ["batch", str(source.parent), "-o", str(review), "--today", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((review / "审核结果.json").read_text(encoding="utf-8"))
+    assert {"管道.json", "断链.json"} <= set(data["skipped"])
+    assert "命名管道" in data["skipped_reasons"]["管道.json"]
+    assert "不存在" in data["skipped_reasons"]["断链.json"]
+    assert "命名管道" in (review / "index.html").read_text(encoding="utf-8")
+    assert "已跳过“管道.json”" in result.stderr
+
+
+@pytest.mark.parametrize("factor", ["nan", "inf", "NaN"])
+def test_change_factor_must_be_a_number(tmp_path, factor):
+    source = _submission(tmp_path, name=UNIT)
+    result = run("batch", source.parent, "-o", tmp_path / "r", "--change-factor", factor)
+    assert result.exit_code == 2 and "--change-factor" in result.output
+
+
+def test_archive_and_export_follow_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        db = tmp_path / "库.sqlite"
+        assert run("archive", "add", Y2024, "--archive", db).exit_code == 0
+        for suffix in ("json", "xlsx"):
+            assert run("archive", "export", "--archive", db, "-o", tmp_path / f"导出.{suffix}").exit_code == 0
+    finally:
+        os.umask(old)
+    for path in (db, tmp_path / "导出.json", tmp_path / "导出.xlsx"):
+        assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_an_annotate_target_that_cannot_be_written_is_a_failure(tmp_path):
+    filled = tmp_path / "填好.xlsx"
+    assert run("template", "--fill", Y2024, "-o", filled).exit_code == 0
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(filled), "--annotate", str(blocker / "标注.xlsx")])
+    assert result.exit_code == 1 and "未生成标注副本" in result.output
+    assert CliRunner().invoke(main, ["check", str(filled), "--annotate", str(tmp_path / "标注.xlsx")]).exit_code == 0

@@ -253,6 +253,9 @@ def _create(path: Path) -> None:
     os.close(handle)
     temp = Path(temp_name)
     try:
+        from report_kit.atomic import usual_permissions
+
+        usual_permissions(temp)  # mkstemp made it 0600; the archive is shared like other outputs
         connection = _connect(temp)
         try:
             connection.execute("PRAGMA journal_mode = WAL")

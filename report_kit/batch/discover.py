@@ -22,10 +22,37 @@ PUBLISHED_SUFFIXES = tuple(s for s in DOCUMENT_SUFFIXES if s not in TEXT_SUFFIXE
 class Discovery:
     submissions: list[Path] = field(default_factory=list)  # absolute paths, sorted by relative path
     skipped: list[str] = field(default_factory=list)  # relative paths of other visible files
+    # why a skipped path was not even looked at (pipes, devices, broken links), in Chinese
+    skip_reasons: dict[str, str] = field(default_factory=dict)
     root: Path = Path(".")
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+
+def not_regular(path: Path) -> str:
+    """Why ``path`` is no file to read (Chinese), or '' for a regular file. Opening a FIFO would
+    block the batch forever and a device may never end, so neither is ever opened."""
+    import stat
+
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return "无法访问，已跳过"
+    if stat.S_ISLNK(mode):
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return "是指向不存在文件的快捷方式（符号链接），已跳过"
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISFIFO(mode):
+        return "是命名管道，不是普通文件，未读取"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "是设备文件，不是普通文件，未读取"
+    if stat.S_ISSOCK(mode):
+        return "是套接字，不是普通文件，未读取"
+    return "不是普通文件，未读取"
 
 
 def _ignored(name: str) -> bool:
@@ -83,7 +110,11 @@ def discover(
             if _ignored(name):
                 continue
             path = here / name
-            if not path.is_file():
+            reason = not_regular(path)
+            if reason:
+                shown = display_path(path.relative_to(root).as_posix())
+                found.skipped.append(shown)
+                found.skip_reasons[shown] = reason
                 continue
             if (
                 name.lower().endswith(SUBMISSION_SUFFIXES + PUBLISHED_SUFFIXES)

@@ -136,7 +136,11 @@ def render_index(result: BatchResult, unit_pages: dict[str, str]) -> str:
         body.append(_table(["规则", "说明", "问题数"], rule_rows))
     if result.skipped:
         body.append("<h2>已跳过的文件（不是填报文件）</h2>\n<ul>\n")
-        body.extend(f"<li>{_e(name)}</li>\n" for name in result.skipped)
+        reasons = result.skip_reasons
+        body.extend(
+            f"<li>{_e(name)}" + (f"（{_e(reasons[name])}）" if name in reasons else "") + "</li>\n"
+            for name in result.skipped
+        )
         body.append("</ul>\n")
     return _page(f"{year}年度报告批量审核结果", "".join(body))
 

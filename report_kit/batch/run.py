@@ -53,6 +53,7 @@ class BatchResult:
     sources: dict[str, str] = field(default_factory=dict)  # file (as shown) -> path on disk
     plan: dict[str, Any] | None = None  # batch --plan: tasks × units (plan.review.review_plan)
     reports: dict[str, list[str]] = field(default_factory=dict)  # file -> built report names (--build)
+    skip_reasons: dict[str, str] = field(default_factory=dict)  # skipped path -> why (Chinese)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -305,6 +306,7 @@ def run_batch(
         year=year,
         today=today,
         skipped=found.skipped,
+        skip_reasons=found.skip_reasons,
         sources={rel: path for path, rel in items},
         after_validation=after_validation,
         plan=plan,
@@ -318,6 +320,7 @@ def review_entries(
     year: int | None = None,
     today: dt.date | None = None,
     skipped: list[str] | None = None,
+    skip_reasons: dict[str, str] | None = None,
     sources: dict[str, str] | None = None,
     after_validation: Callable[[list[dict], dict[str, str]], None] | None = None,
     plan=None,
@@ -371,6 +374,7 @@ def review_entries(
     return BatchResult(
         entries=entries,
         skipped=list(skipped or []),
+        skip_reasons=dict(skip_reasons or {}),
         missing=missing,
         roster=roster_rows,
         aggregate=aggregator.result(),

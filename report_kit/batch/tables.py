@@ -203,6 +203,7 @@ def to_data(result: BatchResult) -> dict[str, Any]:
         "files": file_reports(result),
         "roster": result.roster,
         "skipped": result.skipped,
+        "skipped_reasons": result.skip_reasons,
         "rules": [{"rule": rule, "count": count} for rule, count in result.rule_counts()],
         "aggregate": {
             "year": result.year,

@@ -18,6 +18,16 @@ from report_kit.commands.options import (
 from report_kit.os_errors import os_reason
 
 
+def finite_factor(ctx, param, value):
+    """``--change-factor``: click's FloatRange lets ``nan`` and ``inf`` through (no comparison
+    with them is ever true); either would silently turn the check off."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"应为大于1的数，如2，实际为“{value}”")
+    return value
+
+
 def _say(text: str) -> None:
     """The summary on stdout; the review folder is already written when this fails."""
     say(text, lost="审核结果已写入文件夹")
@@ -62,6 +72,7 @@ def plan_path(plan):
 @click.option(
     "--change-factor",
     type=click.FloatRange(1, min_open=True),
+    callback=finite_factor,
     default=2.0,
     show_default=True,
     help="本年新收申请或办理结果总计与上年相比增减超过该倍数时给出提示。",
@@ -124,6 +135,8 @@ def batch(
         raise click.ClickException(
             f"无法写入审核结果文件夹“{output}”：{os_reason(exc)}。原有的审核结果（如有）未被改动。"
         ) from None
+    for name, reason in result.skip_reasons.items():
+        click.echo(f"已跳过“{name}”：{reason}", err=True)
     counts = result.counts
     year_text = f"{result.year}年度" if result.year is not None else ""
     _say(

@@ -37,6 +37,9 @@ RESULT_COLUMNS = (
 )  # Excel refuses comments beyond 32 767 characters
 
 
+DONE = "已生成标注副本"  # the start of the message when the copy was written
+
+
 def annotate_workbook(
     input_path: str | os.PathLike, report: FileReport, output_path: str | os.PathLike
 ) -> str:
@@ -55,7 +58,7 @@ def annotate_workbook(
     marked = len(suspects(report.repairs))
     suspect_note = f"，最可能出错的 {marked} 格深红粗框" if marked else ""
     return (
-        f"已生成标注副本 {target}：{annotated} 个单元格已标注"
+        f"{DONE} {target}：{annotated} 个单元格已标注"
         f"（错误 {counts['error']} 项标红，警告 {counts['warning']} 项标黄{suspect_note}），原文件未改动。"
     )
 
