@@ -125,13 +125,41 @@ def _patched(template: dict[str, tuple[zipfile.ZipInfo, bytes]], name: str) -> b
     return out.getvalue()
 
 
+BLANK_CELLS = 20  # what a unit typically leaves blank instead of writing 0
+
+
+def blank_zeros(path: Path, target: Path, count: int = BLANK_CELLS) -> None:
+    """``path`` with ``count`` cells that hold 0 left blank (the sums still hold)."""
+    from openpyxl import load_workbook
+
+    from report_kit.workbook_map import workbook_map
+
+    book = load_workbook(path)
+    slots = [
+        s
+        for s, _ in workbook_map().reading_order
+        if s.numeric and book[s.sheet].cell(s.row, s.col).value == 0
+    ][:count]
+    for slot in slots:
+        book[slot.sheet].cell(slot.row, slot.col).value = None
+    book.save(target)
+
+
+def _mix_kind(rng: random.Random) -> str:
+    """The realistic mix of issue 13: 60 % filled workbooks, 30 % with blanks, 10 % JSON."""
+    roll = rng.random()
+    return "xlsx" if roll < 0.6 else "blank" if roll < 0.9 else "json"
+
+
 def generate(directory: str | Path, count: int, fmt: str = "xlsx", seed: int = 0) -> dict[str, int]:
+    """``fmt``: ``xlsx``, ``json``, or ``mix`` (see :func:`_mix_kind`)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     documents = variants()
     templates: dict[str, dict] = {}
-    if fmt == "xlsx":
+    blank_templates: dict[str, dict] = {}
+    if fmt in ("xlsx", "mix"):
         from report_kit.writers.template_xlsx import write_workbook
 
         for key, document in documents.items():
@@ -139,16 +167,27 @@ def generate(directory: str | Path, count: int, fmt: str = "xlsx", seed: int = 0
             write_workbook(path, document)
             with zipfile.ZipFile(path) as zf:
                 templates[key] = {i.filename: (i, zf.read(i)) for i in zf.infolist()}
+            if fmt == "mix":
+                blank = directory / f".template-{key}-blank.xlsx"
+                blank_zeros(path, blank)
+                with zipfile.ZipFile(blank) as zf:
+                    blank_templates[key] = {i.filename: (i, zf.read(i)) for i in zf.infolist()}
+                blank.unlink()
             path.unlink()
     tally: dict[str, int] = {}
     for i in range(count):
         variant = _variant_of(rng)
+        kind = _mix_kind(rng) if fmt == "mix" else fmt
         tally[variant] = tally.get(variant, 0) + 1
+        if fmt == "mix":
+            tally[kind] = tally.get(kind, 0) + 1
         name = unit_name(i)
-        target = directory / f"{i // 1000:02d}" / f"{i:05d}-{name}.{fmt}"
+        suffix = "json" if kind == "json" else "xlsx"
+        target = directory / f"{i // 1000:02d}" / f"{i:05d}-{name}.{suffix}"
         target.parent.mkdir(exist_ok=True)
-        if fmt == "xlsx":
-            data = _patched(templates["ok1" if variant == "broken" else variant], name)
+        if kind in ("xlsx", "blank"):
+            source = blank_templates if kind == "blank" else templates
+            data = _patched(source["ok1" if variant == "broken" else variant], name)
             target.write_bytes(data[: len(data) // 2] if variant == "broken" else data)
         else:
             if variant == "broken":
@@ -164,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory")
     parser.add_argument("--count", type=int, default=2000)
-    parser.add_argument("--format", choices=("xlsx", "json"), default="xlsx")
+    parser.add_argument("--format", choices=("xlsx", "json", "mix"), default="xlsx")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     started = time.perf_counter()

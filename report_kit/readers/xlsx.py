@@ -1,9 +1,10 @@
 """Fill-in workbooks → the canonical submission, with every value traced to its sheet and cell.
 
 Reading is done with python-calamine, which parses a filled template in about a
-millisecond. openpyxl is opened only when calamine cannot tell two things apart: it shows a
-formula without a cached value (a file written by a program that does not calculate) and
-a blank cell both as ``""``, and only the first is an error.
+millisecond. calamine shows a formula without a cached value (a file written by a program
+that does not calculate), an error value and a blank cell all as ``""``, and only the last
+is a blank: :mod:`report_kit.readers.formula_cells` looks at those cells in the sheet XML
+(openpyxl only for sheet XML of a form it does not follow).
 
 What a clerk types is forgiven where the meaning is certain and reported where it is not:
 
@@ -271,16 +272,25 @@ def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
 
 def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> list[Finding]:
     """Blank number cells count as 0 with a warning, unless openpyxl finds a formula there."""
+    from report_kit.readers.formula_cells import hidden_values
+
     findings = []
-    try:
-        formulas = _formulas(path, blanks)
-        results = {}
-        if any(text.startswith("=") for text in formulas.values()):  # rare: read their cached results too
-            results = _formulas(
-                path, [s for s in blanks if (s.sheet, s.row, s.col) in formulas], data_only=True
-            )
-    except Exception:  # a part calamine never reads is damaged (docProps, styles): blanks stay blanks
-        formulas, results = {}, {}
+    wanted: dict[str, set[tuple[int, int]]] = {}
+    for slot in blanks:
+        wanted.setdefault(slot.sheet, set()).add((slot.row, slot.col))
+    found = hidden_values(path, wanted)  # the sheet XML, read directly: ~1 ms
+    if found is not None:
+        formulas, results = found
+    else:  # a form of sheet XML the scanner does not follow: openpyxl, ~25 ms
+        try:
+            formulas = _formulas(path, blanks)
+            results = {}
+            if any(text.startswith("=") for text in formulas.values()):  # rare: their cached results too
+                results = _formulas(
+                    path, [s for s in blanks if (s.sheet, s.row, s.col) in formulas], data_only=True
+                )
+        except Exception:  # a part calamine never reads is damaged (docProps, styles): blanks stay blanks
+            formulas, results = {}, {}
     for slot in blanks:
         formula = formulas.get((slot.sheet, slot.row, slot.col))
         if formula is None:

@@ -1,0 +1,117 @@
+"""What a blank-looking cell really holds, read from the sheet XML without openpyxl.
+
+calamine shows a blank cell, a formula saved without its result (a program that does not
+calculate wrote the file) and an error value such as ``#DIV/0!`` all as ``""``; only the
+first is a blank. Loading the workbook with openpyxl to tell them apart cost 20–30 ms a file,
+and units leave blanks all the time. The sheet parts are small and were already checked by
+:mod:`report_kit.readers.zip_guard` (no DTD, bounded size), so the few cells asked about are
+found in their XML directly: ``<c r="D7"><f>SUM(D8:D9)</f></c>``, ``<c r="D7" t="e"><v>#N/A</v></c>``.
+
+Returns None when the file uses a form this scanner does not follow (namespace prefixes,
+cells without a position); the caller then falls back to openpyxl.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from html import unescape
+
+from report_kit.readers.zip_guard import MAX_SHEET_BYTES, MemberTooLarge, open_member_limited
+
+_SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
+_ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)/?>")
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
+_RICH = re.compile(rb"<t\b[^>]*>(.*?)</t>", re.S)
+SMALL_PART = 1 << 20
+
+Key = tuple[str, int, int]
+
+
+def _attributes(text: bytes) -> dict[bytes, str]:
+    return {
+        m.group(1): unescape((m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8"))
+        for m in _ATTR.finditer(text)
+    }
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → zip member of its XML."""
+    book = open_member_limited(zf, "xl/workbook.xml", SMALL_PART)
+    rels = open_member_limited(zf, "xl/_rels/workbook.xml.rels", SMALL_PART)
+    targets = {}
+    for match in _RELATIONSHIP.finditer(rels):
+        attrs = _attributes(match.group(1))
+        if b"Id" in attrs and b"Target" in attrs:
+            target = attrs[b"Target"]
+            targets[attrs[b"Id"]] = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
+    parts = {}
+    for match in _SHEET.finditer(book):
+        attrs = _attributes(match.group(1))
+        rel = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
+        if b"name" in attrs and rel in targets:
+            parts[attrs[b"name"]] = targets[rel]
+    return parts
+
+
+def hidden_values(
+    path: str, wanted: dict[str, set[tuple[int, int]]]
+) -> tuple[dict[Key, str], dict[Key, str]] | None:
+    """(formulas, cached results) of the wanted cells that hold more than a blank.
+
+    ``formulas`` maps a cell to ``"=SUM(…)"`` (or to an error value such as ``#N/A`` typed as
+    a value); ``results`` to the cached result of a formula when it is an error value.
+    None: the XML is of a form not followed here (use openpyxl).
+    """
+    formulas: dict[Key, str] = {}
+    results: dict[Key, str] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = _sheet_parts(zf)
+            for sheet, cells in wanted.items():
+                part = parts.get(sheet)
+                if part is None:
+                    return None
+                data = open_member_limited(zf, part, MAX_SHEET_BYTES)
+                if b":c " in data or b":c>" in data:
+                    return None  # namespace prefixes: not followed here
+                if b"<f" not in data and b'"e"' not in data and b"'e'" not in data:
+                    continue  # no formula and no error value in the whole sheet: blanks are blank
+                for match in _CELL.finditer(data):
+                    attrs = _attributes(match.group(1))
+                    ref = attrs.get(b"r")
+                    if not ref:
+                        return None  # position implied by order
+                    letters = ref.rstrip("0123456789")
+                    key = (int(ref[len(letters) :]), _column(letters))
+                    if key not in cells:
+                        continue
+                    body = match.group(2) or b""
+                    formula = _FORMULA.search(body)
+                    value = _VALUE.search(body)
+                    cached = unescape(value.group(1).decode("utf-8")) if value else ""
+                    if formula is not None:
+                        text = unescape((formula.group(1) or b"").decode("utf-8"))
+                        formulas[(sheet, *key)] = "=" + text if text else "=（共享公式）"
+                        if attrs.get(b"t") == "e" and cached:
+                            results[(sheet, *key)] = cached
+                    elif attrs.get(b"t") == "e" and cached:
+                        formulas[(sheet, *key)] = cached
+    except (KeyError, MemberTooLarge, zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError):
+        return None
+    return formulas, results
