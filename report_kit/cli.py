@@ -108,11 +108,11 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path,
         text = render_text(reports)
     _emit(text, output)
     if annotate:
-        from report_kit.writers.annotate import DONE, annotate_workbook
+        from report_kit.writers.annotate import NOT_WRITTEN, annotate_workbook
 
         message = annotate_workbook(files[0], reports[0], annotate)
         click.echo(message, err=True)
-        if not message.startswith(DONE):  # asked for a copy and got none: not a success
+        if message.startswith(NOT_WRITTEN):  # the copy could not be written: not a success
             sys.exit(1)
     sys.exit(0 if all(r.valid for r in reports) else 1)
 

@@ -38,6 +38,7 @@ RESULT_COLUMNS = (
 
 
 DONE = "已生成标注副本"  # the start of the message when the copy was written
+NOT_WRITTEN = "未生成标注副本：无法写入"  # … when the target could not be written
 
 
 def annotate_workbook(
@@ -51,7 +52,7 @@ def annotate_workbook(
     try:
         annotated = _annotate(source, report, target)
     except OSError as exc:
-        return f"未生成标注副本：无法写入“{target}”（{os_reason(exc)}），请检查文件夹和写入权限，或先在Excel/WPS中关闭该文件。"
+        return f"{NOT_WRITTEN}“{target}”（{os_reason(exc)}），请检查文件夹和写入权限，或先在Excel/WPS中关闭该文件。"
     except Exception:  # openpyxl on a damaged workbook that calamine still read
         return "未生成标注副本：该工作簿的内部结构有损坏，无法另存标注副本；问题清单见上方。"
     counts = report.counts
