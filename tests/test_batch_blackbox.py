@@ -173,7 +173,7 @@ def mixed(tmp_path_factory, filled_xlsx):
     (inbox / "06-轮台县医疗保障局.json").write_text("{不是JSON", encoding="utf-8")
     zip_bomb(inbox / "07-炸弹.xlsx")
     xml_bomb(filled_xlsx, inbox / "08-实体炸弹.xlsx")
-    (inbox / "说明.txt").write_text("请查收", encoding="utf-8")
+    (inbox / "说明.png").write_bytes(b"\x89PNG")  # not a submission
     roster = top / "名单.csv"
     roster.write_text("\n".join(",".join(r) for r in ROSTER) + "\n", encoding="utf-8")
     before = tree_digest(inbox)
@@ -318,7 +318,7 @@ def test_json_same_content(mixed):
     assert data["counts"]["passed"] == 2
     assert data["counts"]["unreadable"] == 3
     assert data["counts"]["missing"] == 1
-    assert data["skipped"] == ["说明.txt"]
+    assert data["skipped"] == ["说明.png"]
     wb = openpyxl.load_workbook(mixed["review"] / "审核结果.xlsx")
     sheet = next(ws for ws in wb.worksheets if "问题" in ws.title)
     assert len(sheet_dicts(sheet)) == len(data["findings"])

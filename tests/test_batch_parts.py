@@ -138,7 +138,7 @@ def test_discover_sorts_and_skips(tmp_path: Path):
         "a.YAML",
         "b/1.yml",
         "c.xlsx",
-        "readme.md",
+        "logo.png",
         ".git/x.json",
         "~$c.xlsx",
         ".h.json",
@@ -148,7 +148,7 @@ def test_discover_sorts_and_skips(tmp_path: Path):
         path.write_text("{}")
     found = discover(tmp_path)
     assert [found.relative(p) for p in found.submissions] == ["a.YAML", "b/1.yml", "b/2.json", "c.xlsx"]
-    assert found.skipped == ["readme.md"]
+    assert found.skipped == ["logo.png"]
 
 
 def test_progress_writes_counts_and_eta():

@@ -63,7 +63,7 @@ def folder(tmp_path: Path) -> Path:
     Workbook().save(plain)
     inject_doctype(plain, root / "09-XML炸弹.xlsx")
     plain.unlink()
-    (root / "说明.txt").write_text("不是填报文件", encoding="utf-8")
+    (root / "说明.png").write_bytes(b"\x89PNG")  # not a submission
     (root / ".hidden.json").write_text("{}", encoding="utf-8")
     (root / "~$01-财政局.xlsx").write_bytes(b"lock")
     return root
@@ -87,7 +87,7 @@ def test_mixed_folder_gives_exactly_the_expected_review(folder: Path):
         "sub/02-教育局.json": "通过",
     }
     assert [e["file"] for e in result.entries] == sorted(statuses)
-    assert result.skipped == ["说明.txt"]
+    assert result.skipped == ["说明.png"]
     rules = {e["file"]: sorted({f["rule"] for f in e["findings"]}) for e in result.entries}
     assert rules["05-卫健委.json"] == rules["06-卫健委-再交.json"] == ["B.duplicate"]
     assert rules["07-不在名单.json"] == ["B.not_on_roster"]

@@ -144,7 +144,9 @@ def test_non_regular_files_are_listed_as_skipped_with_a_reason(tmp_path):
     os.mkfifo(source.parent / "管道.json")
     (source.parent / "断链.json").symlink_to(tmp_path / "不存在.json")
     review = tmp_path / "review"
-    result = CliRunner().invoke(main, ["batch", str(source.parent), "-o", str(review), "--today", "2025-06-01"])
+    result = CliRunner().invoke(
+        main, ["batch", str(source.parent), "-o", str(review), "--today", "2025-06-01"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads((review / "审核结果.json").read_text(encoding="utf-8"))
     assert {"管道.json", "断链.json"} <= set(data["skipped"])
@@ -183,4 +185,7 @@ def test_an_annotate_target_that_cannot_be_written_is_a_failure(tmp_path):
     blocker.write_text("x", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(filled), "--annotate", str(blocker / "标注.xlsx")])
     assert result.exit_code == 1 and "未生成标注副本" in result.output
-    assert CliRunner().invoke(main, ["check", str(filled), "--annotate", str(tmp_path / "标注.xlsx")]).exit_code == 0
+    assert (
+        CliRunner().invoke(main, ["check", str(filled), "--annotate", str(tmp_path / "标注.xlsx")]).exit_code
+        == 0
+    )

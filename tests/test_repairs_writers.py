@@ -70,8 +70,9 @@ def test_csv_keeps_every_location_and_the_repair(broken_xlsx):
     text = run("check", path, "--format", "csv", "--today", TODAY.isoformat()).output
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     balance = next(r for r in rows if r["规则"] == "T3.balance")
-    pointers = balance["位置"].split("；")
+    pointers = balance["数据项"].split("；")  # 位置 is the clerk's place since issue 13
     assert pointers == ["/applications/received/natural_person", "/applications/results/total/natural_person"]
+    assert balance["位置"].split("；") == [f"表三!{cell}" for cell in balance["单元格"].split("；")]
     assert len(balance["单元格"].split("；")) == 2 and len(balance["项目"].split("；")) == 2
     assert balance["最可能出错"].startswith(f"最可能出错：表三 {CELL}")
 

@@ -112,7 +112,7 @@ def test_missing_file(tmp_path):
 
 
 def test_directory(tmp_path):
-    refused(sniff(tmp_path), "F.unreadable", "文件夹")
+    refused(sniff(tmp_path), "F.folder", "文件夹")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

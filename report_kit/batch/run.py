@@ -37,6 +37,7 @@ ROSTER_MISSING = "未提交"
 ROSTER_NOT_LISTED = "不在名单"
 ROSTER_DUPLICATE = "重复提交"
 ROSTER_AMBIGUOUS = "无法唯一对应"
+ROSTER_WRONG_YEAR = "年度不符"  # the unit sent a report, of another year (B.year_mismatch says which)
 
 
 @dataclass
@@ -168,10 +169,13 @@ def _check_roster_and_duplicates(
     if roster is None:
         return None, []
     submitted: dict[int, list[dict]] = {}
+    other_year: dict[int, list[dict]] = {}  # sent, but a report of another year
     for i, entry in enumerate(entries):
         unit = matched[i]
         if unit is not None and (year is None or entry["year"] == year):
             submitted.setdefault(unit.index, []).append(entry)
+        elif unit is not None:
+            other_year.setdefault(unit.index, []).append(entry)
     for i, unit in by_file_name.items():
         # the unit did send something (its file's own finding says what is wrong); a readable
         # report of the same unit makes the broken file a mere extra, not a second submission
@@ -182,6 +186,11 @@ def _check_roster_and_duplicates(
         files = [e["file"] for e in submitted.get(unit.index, [])]
         if unit.index in ambiguous_hits and not files:
             state = ROSTER_AMBIGUOUS
+        elif not files and unit.index in other_year:  # not 未提交: what it sent is of the wrong year
+            state = ROSTER_WRONG_YEAR
+            files = [e["file"] for e in other_year[unit.index]]
+            for entry in other_year[unit.index]:
+                entry["roster_state"] = ROSTER_WRONG_YEAR
         elif not files:
             state = ROSTER_MISSING
         elif len(files) > 1:

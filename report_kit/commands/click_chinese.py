@@ -58,7 +58,66 @@ CLICK_CHINESE = {
     "Got unexpected extra arguments ({args})": "多出了参数（{args}）",
     "Show this message and exit.": "显示本帮助并退出。",
     "Show the version and exit.": "显示版本号并退出。",
+    "required": "必填",
 }
+
+# What help and usage show in place of a value (click prints the type's English name in
+# capitals: TEXT, INTEGER RANGE) and of an argument (its parameter name: FILES...).
+TYPE_NAMES = {
+    "StringParamType": "文字",
+    "IntParamType": "整数",
+    "IntRange": "整数",
+    "FloatParamType": "数字",
+    "FloatRange": "数字",
+    "BoolParamType": "是/否",
+    "DateTime": "日期",
+    "UUIDParameterType": "编号",
+    "File": "文件",
+}
+ARGUMENT_NAMES = {
+    "FILES": "文件",
+    "FILE": "文件",
+    "SUBMISSION": "填报文件",
+    "DIRECTORY": "文件夹",
+    "UNIT": "单位",
+    "OLD": "旧名称",
+    "NEW": "新名称",
+    "PATH": "路径",
+    "PLAN": "工作要点",
+    "SOURCE": "来源文件",
+}
+USAGE_PIECES = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
+
+
+def _chinese_metavars() -> None:
+    """Value placeholders, argument names and the usage line's [OPTIONS] in Chinese."""
+    import click
+    import click.types
+
+    for name, label in TYPE_NAMES.items():
+        kind = getattr(click.types, name, None)
+        if kind is not None:
+            kind.name = label
+    if getattr(click.Argument.make_metavar, "_chinese", False):
+        return
+    argument_metavar = click.Argument.make_metavar
+
+    def make_metavar(self, *args, **kwargs):
+        text = argument_metavar(self, *args, **kwargs)
+        stem = text.strip("[].")
+        return text.replace(stem, ARGUMENT_NAMES.get(stem, stem), 1) if stem else text
+
+    make_metavar._chinese = True  # type: ignore[attr-defined]
+    click.Argument.make_metavar = make_metavar
+    for command_class in {click.Command, click.Group}:
+        pieces_of = command_class.__dict__.get("collect_usage_pieces")
+        if pieces_of is None:
+            continue
+
+        def collect_usage_pieces(self, ctx, _pieces_of=pieces_of):
+            return [USAGE_PIECES.get(piece, piece) for piece in _pieces_of(self, ctx)]
+
+        command_class.collect_usage_pieces = collect_usage_pieces
 
 
 def speak_chinese() -> None:
@@ -72,6 +131,7 @@ def speak_chinese() -> None:
     def translate_plural(singular: str, plural: str, n: int) -> str:
         return translate(singular if n == 1 else plural)
 
+    _chinese_metavars()
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

@@ -22,7 +22,7 @@ def _enum_option(name: str):
         for key, label in choices.items():
             if text == label:
                 return key
-        allowed = "、".join(f"{key}（{label}）" for key, label in choices.items())
+        allowed = "、".join(f"{label}（{key}）" for key, label in choices.items())
         raise click.BadParameter(f"“{value}”无效，应为以下之一：{allowed}")
 
     return convert
@@ -96,17 +96,24 @@ def _read_or_fail(path: str, what: str) -> dict:
     help="要生成的工作簿，如 填报模板.xlsx；与 --roster 同用时为存放各单位模板的文件夹。",
 )
 @click.option("--unit", help="单位名称（与公章一致）。")
-@click.option("--year", callback=_year_option, help="报告年度（统计年度），默认为上一年。")
+@click.option("--year", callback=_year_option, metavar="年份", help="报告年度（统计年度），默认为上一年。")
 @click.option(
     "--kind",
     callback=_enum_option("kind"),
-    help="单位类型：government/department/township/subdistrict/other，或中文名称。",
+    metavar="类型",
+    help="单位类型：填中文名称（人民政府、政府部门、乡镇、街道、其他），也可用英文代码。",
 )
 @click.option(
-    "--level", callback=_enum_option("level"), help="行政层级：province/city/county/township，或中文名称。"
+    "--level",
+    callback=_enum_option("level"),
+    metavar="层级",
+    help="行政层级：填中文名称（省级、市级、县级、乡级），也可用英文代码。",
 )
 @click.option(
-    "--scope", callback=_enum_option("scope"), help="报告范围：agency/government/region，或中文名称。"
+    "--scope",
+    callback=_enum_option("scope"),
+    metavar="范围",
+    help="报告范围：填中文名称（本机关、本级政府、本行政区域汇总），也可用英文代码。",
 )
 @click.option("--region", help="所属行政区域（可不填）。")
 @click.option("--code", help="统一社会信用代码（可不填）。")

@@ -68,9 +68,7 @@ def read_document(path: str | os.PathLike) -> ReadResult:
     except FileNotFoundError:
         return ReadResult(None, [emit("F.unreadable", {"reason": "文件不存在"})], kind="document")
     except IsADirectoryError:
-        return ReadResult(
-            None, [emit("F.unreadable", {"reason": "这是一个文件夹，不是文件"})], kind="document"
-        )
+        return ReadResult(None, [emit("F.folder", {})], kind="document")
     except OSError as exc:
         from report_kit.os_errors import os_reason
 

@@ -102,14 +102,14 @@ def _sniff(path: Path) -> Sniffed:
         raise _refuse("F.unreadable", reason="文件不存在") from None
     except (PermissionError, IsADirectoryError):
         if path.is_dir():
-            raise _refuse("F.unreadable", reason="这是一个文件夹，不是文件") from None
+            raise _refuse("F.folder") from None
         raise _refuse("F.unreadable", reason="没有读取该文件的权限") from None
     except OSError as exc:
         raise _refuse("F.unreadable", reason=f"操作系统拒绝打开该文件（{type(exc).__name__}）") from None
     try:
         mode = os.fstat(fd)  # of what was opened, not of whatever the path names by now
         if stat.S_ISDIR(mode.st_mode):
-            raise _refuse("F.unreadable", reason="这是一个文件夹，不是文件")
+            raise _refuse("F.folder")
         if not stat.S_ISREG(mode.st_mode):
             raise _refuse("F.unreadable", reason="这不是普通文件（可能是设备或管道）")
         _check_size(mode.st_size)

@@ -31,8 +31,9 @@ def compile_required_text(rule: Rule, layout: Layout) -> list[Check]:
             if section and all(_blank(ctx, p) for p in section):
                 return  # the whole section is missing: D.section_missing says so once
             if all(_blank(ctx, p) for p in pointers):
+                advice = target.get("advice", "")
                 yield rule.finding(
-                    {"label": target["label"]},
+                    {"label": target["label"], "advice": f"：{advice}" if advice else ""},
                     (location(layout, pointers[0]),),
                     expected="非空文字",
                     actual="",

@@ -80,6 +80,21 @@ def _type_fix(error: ValidationError) -> str:
     return "请按规定的类型填写。"
 
 
+def _required_fix(key: str, schema: dict, pointer: str, layout: Layout) -> str:
+    """How to supply a missing item: a count is 0 when nothing happened, a choice is chosen,
+    a text is written — 「填0」 for a missing 报告范围 would be nonsense."""
+    if "enum" in schema:
+        labels = layout.enums.get(key, {})
+        shown = "、".join(labels.get(v, str(v)) for v in schema["enum"])
+        return f"请填写或在下拉列表中选择（可选：{shown}）。"
+    kind = schema.get("type")
+    if kind in ("integer", "number") or pointer in layout.cells:
+        return "请补充该项；没有发生的事项填0，不要留空或删除。"
+    if kind == "object":
+        return "请对照示例文件补充这一部分（含其下的全部项目）；没有发生的事项填0。"
+    return "请补充填写该项。"
+
+
 def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> Iterator[tuple[Finding, str]]:
     keyword = error.validator
     pointer = pointer_of(error.absolute_path)
@@ -97,7 +112,9 @@ def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> It
         for key in error.validator_value:
             if isinstance(value, dict) and key not in value:
                 at = f"{pointer}/{key}"
-                yield make("S.required", at, {}, expected="必填", actual=None)
+                sub = error.schema.get("properties", {}).get(key, {})
+                how = {"how_to_fix": _required_fix(key, sub, at, layout)}
+                yield make("S.required", at, how, expected="必填", actual=None)
     elif keyword == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         for key in value:

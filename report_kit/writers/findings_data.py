@@ -6,7 +6,8 @@ import csv
 import io
 import json
 
-from report_kit.findings import FileReport, joined_locations
+from report_kit.batch.tables import place
+from report_kit.findings import LOCATION_SEPARATOR, FileReport, joined_locations
 from report_kit.settings import SEVERITY_LABELS
 from report_kit.writers.safe_cells import neutralise
 
@@ -19,7 +20,7 @@ CSV_COLUMNS = (
     ("severity_label", "级别"),
     ("sheet", "工作表"),
     ("cell", "单元格"),
-    ("pointer", "位置"),
+    ("place", "位置"),
     ("label", "项目"),
     ("message", "问题"),
     ("expected", "应为"),
@@ -27,6 +28,7 @@ CSV_COLUMNS = (
     ("difference", "相差"),
     ("suggestion", "修改建议"),
     ("repair", "最可能出错"),
+    ("pointer", "数据项"),  # the JSON pointer, for scripts; a person reads 位置 and 项目
 )
 
 
@@ -41,7 +43,8 @@ def flatten(reports: list[FileReport]) -> list[dict]:
     rows = []
     for report in reports:
         for finding in report.findings:
-            where = joined_locations([loc.to_dict() for loc in finding.locations])
+            locations = [loc.to_dict() for loc in finding.locations]
+            where = joined_locations(locations)
             rows.append(
                 {
                     "file": report.file,
@@ -52,6 +55,7 @@ def flatten(reports: list[FileReport]) -> list[dict]:
                     "severity_label": SEVERITY_LABELS[finding.severity],
                     "sheet": where["sheet"],
                     "cell": where["cell"],
+                    "place": LOCATION_SEPARATOR.join(map(place, locations)),  # aligned like 项目
                     "pointer": where["pointer"],
                     "label": where["label"],
                     "message": finding.message,
