@@ -273,7 +273,25 @@ def _finish(document: Any, kind: str) -> ReadResult:
     return ReadResult(normalise(document), kind=kind)
 
 
+# Every item of a JSON or YAML document costs at least one of these marks; counted before
+# parsing (str.count runs at memory speed), a file of millions of tiny items is refused in
+# milliseconds instead of after 49 s and 2.5 GB (JSON) or 227 s and 3.7 GB (YAML).
+ITEM_MARKS = (",", "[", "{", "- ", ": ")
+
+
+def _too_many_items(text: str) -> bool:
+    budget = 2 * MAX_NODES  # generous: prose may hold ASCII commas and colons too
+    for mark in ITEM_MARKS:
+        budget -= text.count(mark)
+        if budget < 0:
+            return True
+    return False
+
+
 def read_structured(data: bytes, kind: str) -> ReadResult:
     """Parse already-sniffed UTF-8 bytes (BOM removed) as JSON or YAML."""
     text = data.decode("utf-8")
+    if _too_many_items(text):
+        reason = f"数据项超过{MAX_NODES}个，不像是一份年度报告"
+        return ReadResult(None, [emit("F.hostile", {"reason": reason})], kind=kind)
     return parse_json(text) if kind == "json" else parse_yaml(text)

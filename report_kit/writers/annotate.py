@@ -134,7 +134,52 @@ def _refusal(source: Path, target: Path, report: FileReport) -> str | None:
         return f"未生成标注副本：--annotate 只适用于Excel工作簿（.xlsx），“{source.name}”是{kind}文件；问题清单见上方。"
     if any(finding.rule.startswith("F.") for finding in report.findings):
         return "未生成标注副本：该文件无法作为Excel工作簿打开（原因见上方的校验结果）。"
+    huge = _huge_merge(source)
+    if huge:
+        return (
+            f"未生成标注副本：工作表中有超大的合并单元格区域（{huge}），另存标注副本需要的内存超出正常范围；"
+            "请取消表格以外的合并单元格后再试。问题清单见上方。"
+        )
     return None
+
+
+MAX_MERGED_CELLS = 1_000_000  # the template merges a few hundred cells
+
+
+def _huge_merge(source: Path) -> str:
+    """The first merged range too large for openpyxl, which makes an object for every cell of
+    it (K1:XFD1048576 took 83 s and 3.5 GB), or ''. Read from the sheet XML, bounded by the
+    same limits as the sniffer's."""
+    import re
+    import zipfile
+
+    from report_kit.readers.zip_guard import MAX_SHEET_BYTES, MemberTooLarge, open_member_limited
+
+    merge = re.compile(
+        rb"""<(?:\w+:)?mergeCell\b[^>]*\bref\s*=\s*["']([A-Za-z]+)([0-9]+):([A-Za-z]+)([0-9]+)"""
+    )
+
+    def column(letters: bytes) -> int:
+        number = 0
+        for letter in letters.upper():
+            number = number * 26 + letter - 64
+        return number
+
+    try:
+        with zipfile.ZipFile(source) as zf:
+            for name in zf.namelist():
+                if not name.startswith("xl/worksheets/"):
+                    continue
+                data = open_member_limited(zf, name, MAX_SHEET_BYTES)
+                for m in merge.finditer(data):
+                    rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+                    cols = abs(column(m.group(3)) - column(m.group(1))) + 1
+                    if rows * cols > MAX_MERGED_CELLS:
+                        first, last = m.group(1) + m.group(2), m.group(3) + m.group(4)
+                        return f"{first.decode()}:{last.decode()}"
+    except (OSError, zipfile.BadZipFile, MemberTooLarge, ValueError):
+        return ""
+    return ""
 
 
 def _note(finding: Finding) -> str:

@@ -124,6 +124,18 @@ _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingm
 _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
+def _refuse_hostile(data: bytes, path: str | os.PathLike) -> None:
+    """The workbook guard (zip bombs, DTDs, escaping paths) before python-docx unpacks a
+    template: a 40 KB zip bomb named .docx took 3 GB before it was refused (issue 13)."""
+    from report_kit.readers.zip_guard import check_xlsx_container
+
+    if not data.startswith(b"PK"):
+        return  # not a zip: python-docx refuses it below, with the usual message
+    refused = [f for f in check_xlsx_container(io.BytesIO(data)) if f.rule in ("F.hostile", "F.too_large")]
+    if refused:  # a merely broken zip is left to python-docx, whose refusal names the cure
+        raise TemplateError(f"模板“{path}”无法使用：{refused[0].message}")
+
+
 def _as_document(data: bytes) -> bytes:
     """A Word template (.dotx) is a .docx whose main part has the template content type:
     rewrite that one entry so python-docx opens it (the report is saved as a document)."""
@@ -146,8 +158,12 @@ def _open(path: str | os.PathLike) -> Document:
         if Path(path) == builtin_template():
             data = _template_bytes(os.fspath(path))
         else:
-            data = _as_document(Path(path).read_bytes())
+            raw = Path(path).read_bytes()
+            _refuse_hostile(raw, path)
+            data = _as_document(raw)
         return docx.Document(io.BytesIO(data))
+    except TemplateError:
+        raise
     except OSError as exc:
         raise TemplateError(f"无法读取模板“{path}”：{os_reason(exc)}。") from None
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
