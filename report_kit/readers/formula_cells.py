@@ -23,11 +23,13 @@ from report_kit.readers.zip_guard import MAX_SHEET_BYTES, MemberTooLarge, open_m
 _SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)/?>")
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
 _RICH = re.compile(rb"<t\b[^>]*>(.*?)</t>", re.S)
 SMALL_PART = 1 << 20
+# a formula element (not <formula1> of a validation) or a cell typed as an error value
+_FORMULA_OR_ERROR = re.compile(rb"""<f[\s>/]|\bt\s*=\s*["']e["']""")
+_NO_POSITION = re.compile(rb"<c(?:>|\s(?![^>]*\br\s*=)[^>]*>)")
 
 Key = tuple[str, int, int]
 
@@ -39,11 +41,12 @@ def _attributes(text: bytes) -> dict[bytes, str]:
     }
 
 
-def _column(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
+def _letters(column: int) -> str:
+    text = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        text = chr(65 + rest) + text
+    return text
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -90,28 +93,34 @@ def hidden_values(
                 data = open_member_limited(zf, part, MAX_SHEET_BYTES)
                 if b":c " in data or b":c>" in data:
                     return None  # namespace prefixes: not followed here
-                if b"<f" not in data and b'"e"' not in data and b"'e'" not in data:
+                if not _FORMULA_OR_ERROR.search(data):
                     continue  # no formula and no error value in the whole sheet: blanks are blank
-                for match in _CELL.finditer(data):
-                    attrs = _attributes(match.group(1))
-                    ref = attrs.get(b"r")
-                    if not ref:
-                        return None  # position implied by order
-                    letters = ref.rstrip("0123456789")
-                    key = (int(ref[len(letters) :]), _column(letters))
-                    if key not in cells:
+                if _NO_POSITION.search(data):
+                    return None  # a cell whose position is implied by order
+                for row, col in cells:  # a blank sheet has 175 of them: each found by a C-level search
+                    letters = _letters(col)
+                    match = re.search(
+                        rb'<c\s[^>]*?\br=["\']'
+                        + f"{letters}{row}".encode()
+                        + rb'["\'][^>]*?(?:/>|>(.*?)</c>)',
+                        data,
+                        re.S,
+                    )
+                    if match is None or not match.group(1):
                         continue
-                    body = match.group(2) or b""
+                    attrs = _attributes(match.group(0)[: match.group(0).index(b">")])
+                    body = match.group(1)
                     formula = _FORMULA.search(body)
                     value = _VALUE.search(body)
                     cached = unescape(value.group(1).decode("utf-8")) if value else ""
+                    key = (sheet, row, col)
                     if formula is not None:
                         text = unescape((formula.group(1) or b"").decode("utf-8"))
-                        formulas[(sheet, *key)] = "=" + text if text else "=（共享公式）"
+                        formulas[key] = "=" + text if text else "=（共享公式）"
                         if attrs.get(b"t") == "e" and cached:
-                            results[(sheet, *key)] = cached
+                            results[key] = cached
                     elif attrs.get(b"t") == "e" and cached:
-                        formulas[(sheet, *key)] = cached
+                        formulas[key] = cached
     except (KeyError, MemberTooLarge, zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError):
         return None
     return formulas, results
