@@ -15,6 +15,7 @@ from typing import Any
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def neutralise(value: Any) -> Any:
@@ -29,8 +30,8 @@ def neutralise(value: Any) -> Any:
 
 def xml_text(value: str) -> str:
     """``value`` with what XML 1.0 cannot hold removed (lone surrogates shown as U+FFFD)."""
-    if value.isascii() and value.isprintable():
-        return value  # the usual case, without a regex pass
+    if not _UNSAFE.search(value):
+        return value  # the usual case: one C-level search, no copy
     return _XML_ILLEGAL.sub("", _SURROGATE.sub("\ufffd", value))
 
 
