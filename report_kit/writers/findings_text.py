@@ -98,7 +98,7 @@ def render_report(report: FileReport, *, verbose: bool = False) -> str:
             sheet, members = finding
             group = group_of(members[0])
             if group != current:
-                lines.append(f"【{GROUP_TITLES.get(group, group)}】")
+                lines.append(f"【{group_title(group)}】")
                 current = group
             lines.extend(_group_lines(sheet, members))
             continue
