@@ -205,12 +205,12 @@ def _rows(
     for row, values in zip(rows, plan):
         cells = [_like(ws, value, style) for value, style in zip(values, styles)]
         if at is not None and row.get(status_key) in status_styles:
-            cells[at] = _like(ws, neutralise(row[status_key]), status_styles[row[status_key]])
+            cells[at] = _like(ws, safe_value(row[status_key]), status_styles[row[status_key]])
         ws.append(cells)
 
 
 def _like(ws, value: Any, style) -> WriteOnlyCell | Any:
-    """A cell of ``value`` (already neutralised) in a copy of another cell's style."""
+    """A cell of ``value`` (already made safe) in a copy of another cell's style."""
     if value is None or value == "":
         return value
     cell = WriteOnlyCell(ws, value=value)
