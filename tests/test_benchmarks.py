@@ -42,3 +42,10 @@ def test_repairs_benchmark():
     assert abs(results["valid"]["added_median_ms"]) < 0.5  # target: nothing
     for case in ("one_cell_t3", "one_cell_t4", "two_cells_t3"):
         assert results[case]["added_median_ms"] < 2 * 3  # target 2 ms; generous for loaded CI machines
+
+
+def test_plan_benchmark():
+    """Reading a plan ≤ 200 ms; --plan adds ≤ 1 ms per report to check."""
+    results = _load("bench_plan").main()
+    assert max(results["read_ms"].values()) < 200
+    assert results["plan_added_ms"] < 1 * 3  # target 1 ms; generous for loaded CI machines

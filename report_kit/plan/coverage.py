@@ -72,17 +72,32 @@ def key_terms(task: Task) -> KeyTerms:
     return KeyTerms(tuple(strong), tuple(pairs))
 
 
+def answer_text(answer: str) -> str:
+    """The 落实情况 as compared: normalised, the template's quoted tasks (【…】) removed."""
+    return normalise(re.sub(r"【[^】]*】", "", answer or ""))
+
+
 def addresses(answer: str, terms: KeyTerms) -> bool:
-    text = normalise(re.sub(r"【[^】]*】", "", answer or ""))  # the template's quoted tasks are no answer
+    return covers(answer_text(answer), terms)
+
+
+def covers(text: str, terms: KeyTerms) -> bool:
+    """``addresses`` on a text already passed through ``answer_text``."""
     if not text:
         return False
     if any(term in text for term in terms.strong):
         return True
     if not terms.pairs:
         return True  # nothing to look for: never a false alarm
-    settings = unit_data()["coverage"]
+    min_hits, min_share = _thresholds()
     hits = sum(1 for pair in terms.pairs if pair in text)
-    return hits >= settings["min_hits"] or hits >= settings["min_share"] * len(terms.pairs)
+    return hits >= min_hits or hits >= min_share * len(terms.pairs)
+
+
+@cache
+def _thresholds() -> tuple[int, float]:
+    settings = unit_data()["coverage"]
+    return settings["min_hits"], settings["min_share"]
 
 
 @dataclass
@@ -130,8 +145,8 @@ def index_of(ledger: Ledger) -> LedgerIndex:
     return cached
 
 
-def unit_status(ledger: Ledger, submission: dict) -> list[tuple[Task, bool]]:
-    """(task, addressed) for every task of the ledger that falls to the submission's unit."""
+def unit_status(ledger: Ledger, submission: dict) -> list[tuple[int, bool]]:
+    """(task index, addressed) for every task of the ledger that falls to the submission's unit."""
     unit = submission.get("unit") if isinstance(submission.get("unit"), dict) else {}
     text = submission.get("text") if isinstance(submission.get("text"), dict) else {}
     other = text.get("other") if isinstance(text.get("other"), dict) else {}
@@ -139,7 +154,8 @@ def unit_status(ledger: Ledger, submission: dict) -> list[tuple[Task, bool]]:
     index = index_of(ledger)
     name = unit.get("name") if isinstance(unit.get("name"), str) else None
     kind = unit.get("kind") if isinstance(unit.get("kind"), str) else None
-    return [(ledger.tasks[i], addresses(answer, index.terms[i])) for i in index.tasks_for(name, kind)]
+    text = answer_text(answer)
+    return [(i, covers(text, index.terms[i])) for i in index.tasks_for(name, kind)]
 
 
 def coverage_findings(ledger: Ledger, submission) -> list:
@@ -154,10 +170,10 @@ def coverage_findings(ledger: Ledger, submission) -> list:
     label = load_layout().label(pointer)
     index = index_of(ledger)
     findings = []
-    for task, covered in unit_status(ledger, submission):
+    for at, covered in unit_status(ledger, submission):
         if covered:
             continue
-        terms = index.terms[ledger.tasks.index(task)]
+        task, terms = ledger.tasks[at], index.terms[at]
         findings.append(
             emit(
                 "P.task_not_addressed",

@@ -103,20 +103,6 @@ class Ledger:
         tasks = [Task.from_dict(t) for t in data["tasks"] if isinstance(t, dict)]
         return cls(dict(data.get("document") or {}), tasks, list(data.get("unresolved") or []))
 
-    def tasks_for(self, unit: str) -> list[Task]:
-        """The tasks that fall to a unit, by its full (resolved) or printed name."""
-        from report_kit.batch.roster import normalise_name
-
-        key = normalise_name(unit)
-        if not key:
-            return []
-        return [
-            task
-            for task in self.tasks
-            if any(normalise_name(name) == key for name in task.resolved)
-            or any(normalise_name(name) == key for name in task.all_units)
-        ]
-
 
 def load_ledger(path: str | os.PathLike) -> Ledger:
     """A ledger from its JSON file, or read from a plan document (.txt/.docx/.pdf/.html)."""

@@ -22,7 +22,6 @@ from report_kit.plan.units import (
     merge,
     parse_units,
     split_outside_brackets,
-    strip_roles,
     subject_units,
     unit_data,
 )
@@ -214,26 +213,17 @@ def _segments(text: str) -> list[tuple[str, UnitPhrase | None]]:
             continue
         piece = text[cursor:start].strip().lstrip("。；; ")
         if piece:
-            segments.append((piece, parse_units(_strip_bracket_roles(content))))
+            segments.append((piece, parse_units(content)))
         elif segments:  # two brackets in a row: both name units of the same text
             previous_text, previous_units = segments[-1]
             segments[-1] = (previous_text, merge(previous_units, parse_units(content)))
         cursor = end
     rest = text[cursor:].strip().lstrip("。；; ")
-    if rest and re.search(r"[\u4e00-\u9fff]{4,}", rest):
-        if segments and len(rest) < 6:
-            pass
-        elif segments:
-            segments.append((rest, None))
-        else:
-            segments.append((rest, None))
+    if rest and re.search(r"[\u4e00-\u9fff]{4,}", rest) and not (segments and len(rest) < 6):
+        segments.append((rest, None))  # a sentence group after the last bracket: a task of its own
     if not segments:
         segments.append((text.strip(), None))
     return segments
-
-
-def _strip_bracket_roles(content: str) -> str:
-    return content
 
 
 def _finish(state: _State) -> list[Task]:
@@ -282,4 +272,3 @@ def _unique(names) -> list[str]:
     return out
 
 
-__all__ = ["parse_prose", "label_line", "strip_roles"]
