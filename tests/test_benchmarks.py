@@ -44,6 +44,7 @@ def test_repairs_benchmark():
         assert results[case]["added_median_ms"] < 2 * 3  # target 2 ms; generous for loaded CI machines
 
 
+@pytest.mark.slow
 def test_plan_benchmark():
     """Reading a plan ≤ 200 ms; --plan adds ≤ 1 ms per report to check."""
     results = _load("bench_plan").main()
