@@ -270,5 +270,3 @@ def _unique(names) -> list[str]:
             seen.add(name)
             out.append(name)
     return out
-
-
