@@ -2,8 +2,9 @@
 
 A plan needs only its text: paragraphs in reading order, and a Word or HTML table kept as rows
 of cells so that a vertically merged cell (牵头单位 over several tasks) is known to be merged.
-This is a small extractor of the plan package's own; when a shared one for published reports
-lands (report_kit/ingest), the two should be unified.
+Word and HTML go through the report importer's readers (``report_kit.ingest``: zip guard,
+gridSpan/vMerge and rowspan/colspan grids, charset, traditional → simplified); plain text keeps
+its raw lines here, because a table copied into text is told apart by its tabs and blank lines.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def extract(path: str | os.PathLike) -> list:
     elif suffix == ".pdf":
         blocks = _pdf(path)
     else:
-        blocks = _html(decode(path.read_bytes(), path.name))
+        blocks = _html(path.read_bytes())
     if not any((b.strip() if isinstance(b, str) else b.rows) for b in blocks):
         raise PlanError(f"工作要点文件“{path.name}”中没有文字。")
     return blocks
@@ -80,70 +81,75 @@ def _text_lines(text: str) -> list:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-# --- Word -------------------------------------------------------------------------------
+# --- Word and HTML: the report importer's readers (report_kit.ingest) ---------------------
+
+
+def _cleaned(text: str) -> str:
+    from report_kit.ingest.clean import clean
+
+    return clean(text).text
 
 
 def _docx(path: Path) -> list:
-    try:
-        import docx
-        from docx.oxml.ns import qn
+    import io
 
-        document = docx.Document(str(path))
+    from report_kit.ingest.docx import read_docx
+    from report_kit.readers.zip_guard import check_xlsx_container
+
+    data = path.read_bytes()
+    refused = check_xlsx_container(io.BytesIO(data))
+    if refused:
+        raise PlanError(f"Word文件“{path.name}”无法打开：{refused[0].message}")
+    try:
+        document = read_docx(data, _cleaned)
     except Exception:
         raise PlanError(
             f"Word文件“{path.name}”无法打开：文件已损坏，或不是.docx格式（.doc请先另存为.docx）。"
         ) from None
+    return _from_document(document)
+
+
+def _html(data: bytes) -> list:
+    from report_kit.ingest.html import read_html
+
+    return _from_document(read_html(data, _cleaned))
+
+
+def _from_document(document) -> list:
+    """The importer's paragraphs and grid rows as lines and Tables (consecutive rows: one table)."""
+    from report_kit.ingest.model import TableRow
+
     blocks: list = []
-    for child in document.element.body.iterchildren():
-        if child.tag == qn("w:p"):
-            blocks.extend(_text_lines(_paragraph_text(child)))
-        elif child.tag == qn("w:tbl"):
-            blocks.append(_docx_table(child))
+    grid: list[list[str | None]] = []
+    for block in document.blocks:
+        if isinstance(block, TableRow):
+            grid.append(block.cells)
+            continue
+        if grid:
+            blocks.append(_grid_table(grid))
+            grid = []
+        blocks.extend(_text_lines(block.text))
+    if grid:
+        blocks.append(_grid_table(grid))
     return blocks
 
 
-def _paragraph_text(p) -> str:
-    from docx.oxml.ns import qn
-
-    parts = []
-    for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-        if node.tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            parts.append("\t")
-        else:
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _docx_table(tbl) -> Table:
-    """Rows of cells on the table grid; a horizontally merged cell is repeated over its span,
-    a vertical continuation (w:vMerge without restart) repeats the text above, marked merged."""
-    from docx.oxml.ns import qn
-
+def _grid_table(grid: list[list[str | None]]) -> Table:
+    """A grid (``None`` where a cell spans) as rows of Cells: in a task row a spanned place takes
+    the text above it, marked merged (牵头单位 merged down); a heading row spans across."""
     table = Table()
     above: dict[int, str] = {}
-    for tr in tbl.iter(qn("w:tr")):
-        row: list[Cell] = []
-        col = 0
-        for tc in tr.iterchildren(qn("w:tc")):
-            props = tc.find(qn("w:tcPr"))
-            span, vmerge = 1, None
-            if props is not None:
-                grid = props.find(qn("w:gridSpan"))
-                if grid is not None:
-                    span = int(grid.get(qn("w:val")) or 1)
-                vm = props.find(qn("w:vMerge"))
-                if vm is not None:
-                    vmerge = vm.get(qn("w:val")) or "continue"
-            text = "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))).strip()
-            merged = vmerge == "continue"
-            if merged:
-                text = above.get(col, "")
-            for _ in range(span):
-                row.append(Cell(text, merged))
-                above[col] = text
-                col += 1
+    for cells in grid:
+        filled = {c for c in cells if c}
+        heading = len(filled) <= 1
+        row = []
+        for col, text in enumerate(cells):
+            if text is None and not heading and above.get(col):
+                row.append(Cell(above[col], merged=True))
+            else:
+                row.append(Cell(text or ""))
+        if not heading:
+            above = {col: cell.text for col, cell in enumerate(row)}
         table.rows.append(row)
     return table
 
@@ -171,104 +177,3 @@ def _pdf(path: Path) -> list:
             f"PDF文件“{path.name}”中没有文字层（可能是扫描件或图片）：请提供可复制文字的PDF、Word或文本文件。"
         )
     return _text_lines(text)
-
-
-# --- HTML -------------------------------------------------------------------------------
-
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "section",
-    "article",
-    "td",
-    "th",
-}
-
-
-def _html(text: str) -> list:
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(text)
-    except Exception:
-        raise PlanError("网页文件无法解析。") from None
-    for bad in root.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    blocks: list = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        if buffer:
-            blocks.extend(_text_lines("".join(buffer)))
-            buffer.clear()
-
-    def walk(node) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "table":
-            flush()
-            blocks.append(_html_table(node))
-            if node.tail:
-                buffer.append(node.tail)
-            return
-        if tag in _BLOCK_TAGS:
-            flush()
-        if node.text and tag:
-            buffer.append(node.text)
-        for child in node:
-            walk(child)
-        if tag in _BLOCK_TAGS:
-            flush()
-        if node.tail:
-            buffer.append(node.tail)
-
-    body = root.find("body")
-    walk(body if body is not None else root)
-    flush()
-    return blocks
-
-
-def _html_table(node) -> Table:
-    table = Table()
-    pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered) of a rowspan
-    for tr in node.iter("tr"):
-        row: list[Cell] = []
-        col = 0
-        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        queue = list(cells)
-        while queue or col in pending:
-            if col in pending:
-                text, left = pending[col]
-                row.append(Cell(text, True))
-                if left <= 1:
-                    del pending[col]
-                else:
-                    pending[col] = (text, left - 1)
-                col += 1
-                continue
-            cell = queue.pop(0)
-            text = "\n".join(t.strip() for t in cell.itertext() if t.strip())
-            span = _int(cell.get("colspan"))
-            down = _int(cell.get("rowspan"))
-            for _ in range(span):
-                row.append(Cell(text))
-                if down > 1:
-                    pending[col] = (text, down - 1)
-                col += 1
-        table.rows.append(row)
-    return table
-
-
-def _int(value) -> int:
-    try:
-        return max(1, min(int(value), 1000))
-    except (TypeError, ValueError):
-        return 1
