@@ -57,6 +57,17 @@ class Rule:
     table: str | None
     raw: dict
 
+    def variant(self, name: str, values: dict[str, Any] | None = None) -> Any:
+        """A named sentence (or dict of sentences) of the rule's ``variants``, rendered.
+
+        An emitted rule whose wording differs by case keeps every case in the catalogue, so
+        that no user-facing sentence is built in Python.
+        """
+        spec = self.raw["variants"][name]
+        if isinstance(spec, str):
+            return render(spec, values or {})
+        return {key: render(text, values or {}) for key, text in spec.items()}
+
     def finding(
         self,
         values: dict[str, Any],

@@ -110,14 +110,7 @@ def _applicants(layout: Layout, table_id: str) -> Grid:
         col += len(keys)
 
     groups = raw["groups"]
-
-    def chain(group: str | None) -> list[str]:
-        out = []
-        while group:
-            out.insert(0, group)
-            group = groups[group].get("parent")
-        return out
-
+    chain = table.group_chain
     first_row = 3
     placed: set[str] = set()
     for index, row in enumerate(table.rows):

@@ -77,6 +77,15 @@ class Table:
     def cell_pointer(self, row: Row, column: Column) -> str:
         return f"{self.pointer}/{row.path}/{column.key}"
 
+    def group_chain(self, group: str | None) -> list[str]:
+        """A row's nested groups, outermost first (表三: 三、本年度办理结果 → （三）不予公开)."""
+        groups = self.raw.get("groups", {})
+        chain: list[str] = []
+        while group:
+            chain.insert(0, group)
+            group = groups[group].get("parent")
+        return chain
+
 
 @dataclass(frozen=True)
 class KeyFigure:
@@ -126,6 +135,12 @@ class Layout:
                 table = self.tables[key]
                 return f"{table.name} {table.title}"
         return None
+
+    def drawn_as(self, drawing: str) -> Table:
+        """The table of a kind (``applicants``: 表三), whatever its id."""
+        return next(
+            self.tables[t] for t in self.statistical_tables if self.tables[t].raw["drawing"] == drawing
+        )
 
     @property
     def statistical_tables(self) -> tuple[str, ...]:
@@ -291,17 +306,17 @@ def build_layout(raw: dict) -> Layout:
                 }
             )
 
-    for table_id in ("T3", "T4"):
+    # Named collections the rules iterate over (``T3.columns``, ``T4.parts``, ``T2.rows.documents``):
+    # every table's rows by tag; a table with one set of columns also its columns and parts.
+    c = layout.collections
+    for table_id in layout.statistical_tables:
         table = layout.tables[table_id]
-        c = layout.collections
-        c[f"{table_id}.columns"] = [col.key for col in table.columns]
-        c[f"{table_id}.parts"] = [col.key for col in table.columns if "part" in col.tags]
-        c[f"{table_id}.rows"] = [row.path for row in table.rows]
+        if "blocks" not in table.raw:
+            c[f"{table_id}.columns"] = [col.key for col in table.columns]
+            c[f"{table_id}.parts"] = [col.key for col in table.columns if "part" in col.tags]
+            c[f"{table_id}.rows"] = [row.path for row in table.rows]
         for tag in sorted({t for row in table.rows for t in row.tags}):
             c[f"{table_id}.rows.{tag}"] = [row.path for row in table.rows if tag in row.tags]
-    t2 = layout.tables["T2"]
-    for tag in sorted({t for row in t2.rows for t in row.tags}):
-        layout.collections[f"T2.rows.{tag}"] = [row.path for row in t2.rows if tag in row.tags]
     return layout
 
 

@@ -70,6 +70,18 @@ def assign(document: dict, pointer: str, value: Any) -> None:
     node[last] = value
 
 
+def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The nested document as ``{pointer: value}`` of its leaves (the inverse of :func:`nest`)."""
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        pointer = f"{prefix}/{escape(key)}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, pointer))
+        else:
+            out[pointer] = value
+    return out
+
+
 def nest(flat: Mapping[str, Any]) -> dict:
     """``{pointer: value}`` → the nested document, in the order of ``flat``."""
     document: dict = {}

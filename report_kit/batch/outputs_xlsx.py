@@ -39,6 +39,7 @@ from report_kit.batch.tables import (
 from report_kit.catalogue import load_catalogue
 from report_kit.grid import all_grids
 from report_kit.layout import load_layout
+from report_kit.pointer import flatten
 from report_kit.writers.safe_cells import safe_value
 from report_kit.writers.sheet_print import (
     break_pages,
@@ -255,7 +256,7 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
     year = f"{result.year}年度" if result.year is not None else ""
     title = f"本行政区域{year}汇总数据（{result.aggregate_count}份审核通过的报告合计）"
     canvas.put(1, 1, title, font=Font(bold=True, size=14))
-    flat = _flatten(result.aggregate)
+    flat = flatten(result.aggregate)
     heights: dict[int, float] = {1: 24.0}
     keep: list[tuple[int, int]] = []
     grids = all_grids()
@@ -329,17 +330,6 @@ def _column_starts(grid, width: int) -> list[int]:
 
 
 ROW = 15.0  # points: the default row height
-
-
-def _flatten(document: dict, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in document.items():
-        pointer = f"{prefix}/{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, pointer))
-        else:
-            out[pointer] = value
-    return out
 
 
 def _axis_font(axis, size: int) -> None:
@@ -470,7 +460,7 @@ def _charts(
 def outcome_totals(flat: dict[str, Any]) -> list[tuple[str, int]]:
     """表三's outcomes （一）…（六） with their 总计 column, sub-rows folded into their group."""
     layout = load_layout()
-    table = layout.tables["T3"]
+    table = layout.drawn_as("applicants")
     groups = table.raw["groups"]
     outcome_paths = set(layout.collections["T3.rows.outcome"])
     total_column = next(c for c in table.columns if c.key == "total")
@@ -478,10 +468,8 @@ def outcome_totals(flat: dict[str, Any]) -> list[tuple[str, int]]:
     for row in table.rows:
         if row.path not in outcome_paths:
             continue
-        group = row.group
-        while group and groups[group].get("parent") and groups[groups[group]["parent"]].get("parent"):
-            group = groups[group]["parent"]
-        label = groups[group]["label"] if group and groups[group].get("parent") else row.label
+        chain = table.group_chain(row.group)  # folded into the group right under 三、本年度办理结果
+        label = groups[chain[1]]["label"] if len(chain) > 1 else row.label
         sums[label] = sums.get(label, 0) + (flat.get(table.cell_pointer(row, total_column)) or 0)
     return list(sums.items())
 

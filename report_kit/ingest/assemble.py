@@ -10,17 +10,10 @@ from report_kit.ingest.model import Document, Paragraph, TableRow
 from report_kit.ingest.revision import recognise
 from report_kit.ingest.tables import read_tables
 from report_kit.layout import load_layout
+from report_kit.pointer import assign
 from report_kit.readers.base import ReadResult
 
 MAX_EXAMPLES = 8
-
-
-def _put(tree: dict, pointer: str, value) -> None:
-    parts = pointer.strip("/").split("/")
-    node = tree
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
 
 
 def table_region(document: Document, layout) -> list[TableRow]:
@@ -74,13 +67,13 @@ def assemble(document: Document, name: str, sha256: str) -> ReadResult:
     submission["unit"] = unit
     text: dict = {}
     for pointer, prose in meta.text.items():
-        _put(text, pointer.removeprefix("/text"), prose)
+        assign(text, pointer.removeprefix("/text"), prose)
     submission["text"] = text
     submission["fees"] = dict(meta.fees)
     for pointer, cell in layout.cells.items():
         if cell.table == "fees":
             continue
-        _put(submission, pointer, reading.values.get(pointer))
+        assign(submission, pointer, reading.values.get(pointer))
     inferred = {"/scope": "按单位名称推断", "/unit/kind": "按单位名称推断", "/unit/level": "按单位名称推断"}
     inferred.update({k: f"取自{v}" for k, v in meta.inferred.items()})
     submission["source"] = {

@@ -48,20 +48,39 @@ _NOTHING = frozenset(
 )
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_FIX_DEFAULT = "请只填写阿拉伯数字，不带单位或文字；没有发生的事项填0。"
 
 
 class CellProblem(Exception):
-    """A cell value the reader will not guess about: becomes an S.cell_text finding."""
+    """A cell value the reader will not guess about: becomes an S.cell_text finding.
 
-    def __init__(
-        self, found: str, hint: str = "", how_to_fix: str = _FIX_DEFAULT, expected: Any = None
-    ) -> None:
+    ``case`` names the wording among the ``variants`` of ``S.cell_text`` in the catalogue
+    (``obvious``: 「，应填12」 …); ``values`` fill its placeholders.
+    """
+
+    def __init__(self, found: str, case: str, values: dict | None = None, expected: Any = None) -> None:
         super().__init__(found)
         self.found = found
-        self.hint = hint
-        self.how_to_fix = how_to_fix
+        self.case = case
+        self.values = values or {}
         self.expected = expected  # the number meant, when it is obvious (「12件」 → 12)
+
+    @property
+    def hint(self) -> str:
+        return _wording(self.case, self.values).get("hint", "")
+
+    @property
+    def how_to_fix(self) -> str:
+        return _wording(self.case, self.values).get("how_to_fix") or _rule().variant("default_fix")
+
+
+def _rule():
+    from report_kit.catalogue import load_catalogue
+
+    return load_catalogue()["S.cell_text"]
+
+
+def _wording(case: str, values: dict) -> dict[str, str]:
+    return _rule().variant(case, values)
 
 
 def plain_text(value: Any) -> str:
@@ -91,16 +110,12 @@ def _number(raw: Any, slot: Slot, layout=None) -> Any:
     if _is_blank(raw):
         return BLANK
     if isinstance(raw, bool):
-        raise CellProblem("TRUE" if raw else "FALSE", "（是/否值）")
+        raise CellProblem("TRUE" if raw else "FALSE", "boolean")
     if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
-        raise CellProblem(
-            shown,
-            "（单元格是日期或时间，可能是输入时被自动转换了）",
-            "请把该单元格的格式改为“常规”或“数值”，再重新输入数字。",
-        )
+        raise CellProblem(shown, "date_in_number")
     if isinstance(raw, float) and not math.isfinite(raw):
-        raise CellProblem(str(raw), "（不是有效的数值）")
+        raise CellProblem(str(raw), "not_finite")
     if isinstance(raw, (int, float)):
         return _checked(raw, slot, str(_plain_number(raw)))
     text = str(raw).strip(_SPACES)
@@ -109,14 +124,14 @@ def _number(raw: Any, slot: Slot, layout=None) -> Any:
     if _ARABIC.match(cleaned):
         number = Decimal(cleaned.replace(",", ""))
         return _checked(number, slot, text)
-    raise CellProblem(text, *_suggest(text, slot))
+    raise _suggest(text, slot)
 
 
 def _checked(number: int | float | Decimal, slot: Slot, shown: str) -> int | float:
     """Plain Python number; a fraction in a count cell is an error, a negative one is the schema's."""
     integral = number == int(number)
     if slot.kind == "count" and not integral:
-        raise CellProblem(shown, "（件数应为整数）", "请填写整数件数；件数不能有小数。")
+        raise CellProblem(shown, "fraction_count")
     if integral:
         return int(number)
     return float(number)
@@ -134,13 +149,13 @@ def _cell_units(slot: Slot) -> tuple[str, ...]:
 
 
 def _cell_unit_name(slot: Slot) -> str:
-    return _cell_units(slot)[0] if slot.kind == "amount" else "件"
+    return _cell_units(slot)[0] if slot.kind == "amount" else _rule().variant("count_unit")
 
 
-def _suggest(text: str, slot: Slot) -> tuple[str, str] | tuple[str, str, int | float]:
-    """(hint, how to fix) for text in a number cell; the number when it is obvious."""
+def _suggest(text: str, slot: Slot) -> CellProblem:
+    """The problem of text in a number cell, with the number when it is obvious."""
     if text in _NOTHING:
-        return "（如表示没有发生，应填0）", "没有发生的事项请填0，不要填“无”“/”“—”等符号。"
+        return CellProblem(text, "nothing")
     core = text
     for prefix in ("共", "合计"):
         core = core.removeprefix(prefix)
@@ -148,17 +163,16 @@ def _suggest(text: str, slot: Slot) -> tuple[str, str] | tuple[str, str, int | f
         if core.endswith(unit):
             if unit not in _cell_units(slot):
                 # 「1235元」 in a 万元 cell, 「300万元」 in a 元 cell: the figure is not obvious
-                return f"（该单元格的单位是{_cell_unit_name(slot)}）", _FIX_DEFAULT
+                return CellProblem(text, "other_unit", {"unit": _cell_unit_name(slot)})
             core = core[: -len(unit)].strip(_SPACES)
             break
     number = parse_number(core) if core and not is_estimate(core) else None
     if number is None or number < 0:
-        return "", _FIX_DEFAULT
+        return CellProblem(text, "unclear")
     if slot.kind == "count" and number != int(number):
-        return "（件数应为整数）", "请填写整数件数；件数不能有小数。"
-    shown = str(number)
+        return CellProblem(text, "fraction_count")
     value = int(number) if number == int(number) else float(number)
-    return f"，应填{shown}", f"请改为 {shown}（只填阿拉伯数字，不带单位或文字）。", value
+    return CellProblem(text, "obvious", {"number": str(number)}, value)
 
 
 def _year(raw: Any, slot: Slot, layout=None) -> Any:
@@ -170,13 +184,9 @@ def _year(raw: Any, slot: Slot, layout=None) -> Any:
         text = problem.found
         digits = re.fullmatch(r"\s*(\d{4})\s*年?度?\s*", text.translate(FULLWIDTH))
         if digits:
-            raise CellProblem(
-                text,
-                f"，应填{digits.group(1)}",
-                f"请改为 {digits.group(1)}（四位数字的统计年度）。",
-                int(digits.group(1)),
-            ) from None
-        raise CellProblem(text, "（应为四位数字的年份）", "请填写统计年度，如 2024。") from None
+            year = digits.group(1)
+            raise CellProblem(text, "obvious_year", {"number": year}, int(year)) from None
+        raise CellProblem(text, "not_year") from None
 
 
 def _date(raw: Any, slot: Slot, layout=None) -> Any:

@@ -29,7 +29,7 @@ import warnings
 import zipfile
 from typing import Any
 
-from report_kit.catalogue import emit
+from report_kit.catalogue import emit, load_catalogue
 from report_kit.chinese_numbers import FULLWIDTH
 from report_kit.findings import Finding, Location
 from report_kit.formats import current, revision, template_revisions
@@ -89,21 +89,16 @@ def _read_book(book, path: str) -> ReadResult:
         return ReadResult(None, [emit("F.corrupt", {"reason": reason})], kind="xlsx")
     version, fmt = _identify(book, path)
     if version is None:
-        return _refuse(
-            "这不是report_kit生成的填报模板（工作簿中没有模板标识），程序无法确定每个数字所在的单元格",
-            "请用“report-kit template”生成填报模板，在模板中填写后再提交；不要把表格复制到其他工作簿中填写。",
-        )
+        return _refuse("not_template")
     wmap = workbook_map(version, fmt)
     if wmap is None:
-        return _refuse(
-            f"该工作簿由report_kit模板“{version}”（格式{fmt}）生成，本程序只认识"
-            + "、".join(
-                f"“{known}”（格式{revision.id}）"
-                for known in KNOWN_VERSIONS
-                for revision in template_revisions()
-            ),
-            "请升级report_kit，或用当前版本的“report-kit template”重新生成模板后把数据填入。",
+        rule = load_catalogue()["S.workbook"]
+        known = "、".join(
+            rule.variant("known_version", {"version": known, "format": revision.id})
+            for known in KNOWN_VERSIONS
+            for revision in template_revisions()
         )
+        return _refuse("unknown_version", {"version": version, "format": fmt, "known": known})
     sheets, problem = _load_sheets(book, wmap)
     if problem:
         return problem
@@ -123,8 +118,10 @@ def _calamine_reason(exc: Exception) -> str:
     return "无法解析工作簿的内部结构"
 
 
-def _refuse(reason: str, how_to_fix: str, locations: tuple[Location, ...] = ()) -> ReadResult:
-    finding = emit("S.workbook", {"reason": reason + "。", "how_to_fix": how_to_fix}, locations)
+def _refuse(variant: str, values: dict | None = None, locations: tuple[Location, ...] = ()) -> ReadResult:
+    """No submission: an ``S.workbook`` finding worded by the catalogue's ``variant``."""
+    rule = load_catalogue()["S.workbook"]
+    finding = rule.finding(rule.variant(variant, values), locations)
     return ReadResult(None, [finding], kind="xlsx")
 
 
@@ -184,11 +181,9 @@ def _load_sheets(book, wmap: WorkbookMap) -> tuple[dict[str, Rows], ReadResult |
         others = [
             name for name in book.sheet_names if name not in (*wmap.input_sheets, META_SHEET, GUIDE_SHEET)
         ]
-        renamed = f"；工作簿中另有工作表“{'”“'.join(others)}”，是否由它改名而来" if others else ""
-        return {}, _refuse(
-            "工作簿缺少工作表“" + "”“".join(missing) + f"”（可能被删除或改名）{renamed}，无法按模板读取",
-            "请不要删除或重命名模板中的工作表；请用原模板重新填写，或把工作表名称改回原样。",
-        )
+        rule = load_catalogue()["S.workbook"]
+        renamed = rule.variant("renamed", {"others": "”“".join(others)}) if others else ""
+        return {}, _refuse("sheets_missing", {"missing": "”“".join(missing), "renamed": renamed})
     sheets = {
         name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wmap.input_sheets
     }
@@ -199,14 +194,12 @@ def _load_sheets(book, wmap: WorkbookMap) -> tuple[dict[str, Rows], ReadResult |
             moved.append((fixed, found))
     if moved:
         fixed, found = moved[0]
-        shown = f"“{found}”" if found else "空白"
-        more = f"（共{len(moved)}处标签不符）" if len(moved) > 1 else ""
+        rule = load_catalogue()["S.workbook"]
+        shown = rule.variant("label_found", {"found": found}) if found else rule.variant("label_blank")
+        more = rule.variant("more_moved", {"count": len(moved)}) if len(moved) > 1 else ""
+        values = {"sheet": fixed.sheet, "address": fixed.address, "expected": fixed.text, "shown": shown}
         return {}, _refuse(
-            f"工作表“{fixed.sheet}”的结构被改动：{fixed.address}单元格应为“{fixed.text}”，实际为{shown}{more}；"
-            "可能插入或删除了行列，程序不能按位置读取数字",
-            "请不要插入、删除行列或改动灰色的标签单元格。请用原模板（或“report-kit template”重新生成的模板）"
-            "把数字抄入对应单元格后再提交。",
-            (Location("", fixed.text, fixed.sheet, fixed.address),),
+            "labels_moved", {**values, "more": more}, (Location("", fixed.text, fixed.sheet, fixed.address),)
         )
     return sheets, None
 
@@ -306,19 +299,11 @@ def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> lis
             continue
         result = results.get((slot.sheet, slot.row, slot.col), "")
         if formula.startswith("=") and result.startswith("#"):
-            problem = CellProblem(
-                formula,
-                f"（公式的计算结果是错误值{result}）",
-                "请检查公式引用的单元格，或直接填写数字。",
-            )
+            problem = CellProblem(formula, "formula_error", {"result": result})
         elif formula.startswith("="):
-            problem = CellProblem(
-                formula,
-                "（公式没有保存计算结果）",
-                "请直接填写数字；或在Excel/WPS中打开该文件，确认公式结果正确后保存一次再提交。",
-            )
+            problem = CellProblem(formula, "formula_uncached")
         else:
-            problem = CellProblem(formula, "（无法读出数值）")
+            problem = CellProblem(formula, "formula_unreadable")
         findings.append(_cell_text(slot, problem))
         values[slot.pointer] = formula
     return findings
@@ -328,13 +313,18 @@ def _format_changed(wmap: WorkbookMap, found: Any) -> Finding:
     """The locked 格式版本 cell was overwritten: the tables are still the template's."""
     slot = wmap.slots["/format"]
     shown = revision(wmap.format)
-    return emit(
-        "S.workbook",
-        {
-            "reason": f"{slot.sheet}!{slot.address}“{slot.label}”被改为“{found}”，"
-            f"但本模板的表格是{shown.label}，数字已按{shown.short}读取。",
-            "how_to_fix": f"请把该单元格改回{wmap.format}；如需按其他格式报告，请使用相应格式的填报方式。",
-        },
+    rule = load_catalogue()["S.workbook"]
+    values = {
+        "sheet": slot.sheet,
+        "address": slot.address,
+        "label": slot.label,
+        "found": found,
+        "template_label": shown.label,
+        "template_short": shown.short,
+        "format": wmap.format,
+    }
+    return rule.finding(
+        rule.variant("format_changed", values),
         (_location(slot),),
         expected=wmap.format,
         actual=found,
@@ -345,10 +335,9 @@ def _location(slot: Slot) -> Location:
     return Location(slot.pointer, slot.label, slot.sheet, slot.address)
 
 
-_EXPECTED = {"count": "不小于0的整数", "amount": "不小于0的数字", "year": "四位数字的年份"}
-
-
 def _cell_text(slot: Slot, problem: CellProblem) -> Finding:
+    rule = load_catalogue()["S.cell_text"]
+    kind = slot.kind if slot.kind in ("count", "amount", "year") else "other"
     return emit(
         "S.cell_text",
         {
@@ -359,7 +348,7 @@ def _cell_text(slot: Slot, problem: CellProblem) -> Finding:
             "how_to_fix": problem.how_to_fix,
         },
         (_location(slot),),
-        expected=problem.expected if problem.expected is not None else _EXPECTED.get(slot.kind, "数字"),
+        expected=problem.expected if problem.expected is not None else rule.variant(f"expected_{kind}"),
         actual=problem.found,
     )
 

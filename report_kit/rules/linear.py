@@ -81,7 +81,11 @@ def _label_terms(terms: list[Term], layout: Layout) -> list[Term]:
         elif same_row and len(cells) > 1:
             label = cell.column.short_label
         elif same_row:
-            label = cell.row.short_label if cell.table == "T3" else cell.label
+            label = (
+                cell.row.short_label
+                if layout.tables[cell.table].raw.get("drawing") == "applicants"
+                else cell.label
+            )
         else:
             label = cell.row.short_label
         labelled.append(Term(term.pointer, term.coef, term.const, label))

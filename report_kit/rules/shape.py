@@ -60,24 +60,26 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _type_fix(error: ValidationError) -> str:
+def _type_fix(error: ValidationError, catalogue: Catalogue) -> str:
+    """How to fix a wrong type: the ``S.type`` variant for the case (wording in the catalogue)."""
+    rule = catalogue["S.type"]
     expected = error.validator_value
     value = error.instance
     if expected in ("integer", "number") and isinstance(value, str):
         number = None if is_estimate(value.strip()) else parse_number(value)
         if number is not None:
-            return f"请直接填写数字 {number}，不要加引号。"
+            return rule.variant("quoted_number", {"number": number})
         figure = _FIRST_FIGURE.search(value)
         if figure and parse_number(figure.group()) is not None:
-            return f"请只填写数字（如 {parse_number(figure.group())}），不要带“件”“元”等单位或文字。"
-        return "请填写阿拉伯数字；没有发生的事项填0。"
+            return rule.variant("number_with_words", {"number": parse_number(figure.group())})
+        return rule.variant("text_for_number")
     if expected in ("integer", "number") and value is None:
-        return "请填写数字；没有发生的事项填0。"
+        return rule.variant("null_for_number")
     if expected == "object":
-        return "此处应是下一级的多个项目，请对照示例文件的结构填写。"
+        return rule.variant("not_object")
     if expected == "string":
-        return "请填写文字内容（多段文字可以写在一个字符串里）。"
-    return "请按规定的类型填写。"
+        return rule.variant("not_string")
+    return rule.variant("other")
 
 
 def _required_fix(key: str, schema: dict, pointer: str, layout: Layout) -> str:
@@ -151,7 +153,10 @@ def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> It
             yield make(
                 "S.type",
                 pointer,
-                {"expected_type": TYPE_NAMES.get(expected, expected), "how_to_fix": _type_fix(error)},
+                {
+                    "expected_type": TYPE_NAMES.get(expected, expected),
+                    "how_to_fix": _type_fix(error, catalogue),
+                },
                 expected=TYPE_NAMES.get(expected, expected),
                 actual=value
                 if isinstance(value, (str, int, float, bool)) or value is None

@@ -46,7 +46,7 @@ def total_hints(layout: Layout) -> dict[str, str]:
             cells = [layout.cells[term.pointer] for term in relation.right]
             same_row = len({c.row.path for c in cells}) == 1
             if same_row:
-                where = "本组" if cells[0].table == "T4" else "本行"
+                where = "本组" if layout.tables[cells[0].table].raw["drawing"] == "reviews" else "本行"
                 parts = [c.column.short_label for c in cells]
             else:
                 where = "本列"

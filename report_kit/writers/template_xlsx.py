@@ -371,7 +371,7 @@ def _table(
     table_id = grid.table
     ws = wb.create_sheet(sheet)
     label_columns = min(c.col for c in grid.data_cells())
-    widths = _column_widths(grid, label_columns)
+    widths = _column_widths(grid, label_columns, layout.tables[grid.table].raw["drawing"])
     for index, width in enumerate(widths):
         ws.column_dimensions[column_letter(GRID_LEFT + index)].width = width
     hint = "只在白色单元格中填写阿拉伯数字，没有发生的填0，不要插入或删除行列。"
@@ -448,11 +448,11 @@ def _table(
     _protect(ws)
 
 
-def _column_widths(grid, label_columns: int) -> list[float]:
-    if grid.table == "T3":
+def _column_widths(grid, label_columns: int, drawing: str) -> list[float]:
+    if drawing == "applicants":
         labels = [5.0, 9.0, 40.0][-label_columns:] if label_columns <= 3 else [12.0] * label_columns
         return labels + [DATA_COLUMN_WIDTH] * (grid.width - label_columns)
-    if grid.table == "T2":
+    if drawing == "blocks":
         return [24.0] + [16.0] * (grid.width - 1)
     return [DATA_COLUMN_WIDTH] * grid.width
 
