@@ -45,10 +45,17 @@ def parts(pointer: str) -> list[str]:
 
 
 def resolve(document: Any, pointer: str) -> Any:
-    """Value at ``pointer``, or :data:`MISSING`; never raises."""
+    """Value at ``pointer``, or :data:`MISSING`; never raises.
+
+    On the hot path (every layout cell of every file), hence plain ``dict`` checks and no
+    unescaping unless the pointer has a ``~``.
+    """
+    stripped = pointer.strip("/")
+    if not stripped:
+        return document
     node = document
-    for part in parts(pointer):
-        if isinstance(node, Mapping) and part in node:
+    for part in stripped.split("/") if "~" not in stripped else parts(pointer):
+        if isinstance(node, dict) and part in node:
             node = node[part]
         else:
             return MISSING
