@@ -15,6 +15,7 @@ from report_kit.commands.console import say
 from report_kit.commands.options import (
     archive_lookup_option,
     deadline_option,
+    format_option,
     plan_option,
     previous_option,
     today_option,
@@ -31,15 +32,9 @@ def _emit(text: str, output: str | None) -> None:
     except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape: show �, not a traceback
         text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
     if output:
-        from report_kit.atomic import write_text
+        from report_kit.commands.console import write_result
 
-        try:
-            write_text(output, text)
-        except OSError as exc:
-            from report_kit.os_errors import os_reason
-
-            raise click.ClickException(f"无法写入结果文件“{output}”（{os_reason(exc)}）。") from None
-        click.echo(f"已写入 {output}", err=True)
+        write_result(output, text)
     else:
         say(text, nl=False)
 
@@ -55,14 +50,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="输出格式：text（中文清单）、json、csv。",
-)
+@format_option("输出格式：text（中文清单）、json、csv。", FORMATS)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件，而不是屏幕。")
 @click.option(
     "--annotate",
@@ -118,14 +106,7 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path,
 
 
 @main.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json", "markdown")),
-    default="text",
-    show_default=True,
-    help="输出格式。",
-)
+@format_option("输出格式。", ("text", "json", "markdown"))
 def rules(fmt):
     """列出全部校验规则（规则编号、级别、说明），供审核时引用。"""
     from report_kit.writers.rule_list import render_rules

@@ -13,6 +13,17 @@ from typing import Any
 from report_kit.settings import SEVERITIES, SEVERITY_LABELS
 
 
+def place_dict(pointer: str, sheet: str | None, cell: str | None) -> dict[str, Any]:
+    """The ``pointer`` / ``sheet`` / ``cell`` head shared by a location and a repair in the
+    JSON (submission.md): sheet and cell only where the input was a workbook."""
+    data: dict[str, Any] = {"pointer": pointer}
+    if sheet is not None:
+        data["sheet"] = sheet
+    if cell is not None:
+        data["cell"] = cell
+    return data
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a finding points: a JSON pointer into the canonical submission, its official
@@ -24,13 +35,7 @@ class Location:
     cell: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"pointer": self.pointer}
-        if self.sheet is not None:
-            data["sheet"] = self.sheet
-        if self.cell is not None:
-            data["cell"] = self.cell
-        data["label"] = self.label
-        return data
+        return {**place_dict(self.pointer, self.sheet, self.cell), "label": self.label}
 
     @property
     def address(self) -> str | None:

@@ -34,7 +34,7 @@ from fractions import Fraction
 from typing import Any
 
 from report_kit.catalogue import Catalogue
-from report_kit.findings import Finding
+from report_kit.findings import Finding, place_dict
 from report_kit.layout import Layout
 from report_kit.rules.linear import TOLERANCE, expand
 
@@ -99,11 +99,7 @@ class Repair:
     cell: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"pointer": self.pointer}
-        if self.sheet is not None:
-            data["sheet"] = self.sheet
-        if self.cell is not None:
-            data["cell"] = self.cell
+        data = place_dict(self.pointer, self.sheet, self.cell)
         data.update(
             label=self.label,
             current=self.current,

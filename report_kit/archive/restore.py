@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 
 from report_kit.archive.db import MARK_CURRENT, ArchiveError, write_transaction
-from report_kit.archive.store import Archive, _storable, canonical_json
+from report_kit.archive.store import Archive, _storable, insert_version
 from report_kit.archive.units import name_key
 
 _REQUIRED = {
@@ -99,30 +99,19 @@ def import_records(archive: Archive, records: list[dict]) -> ImportResult:
                 version = db.execute(
                     "SELECT max(version) + 1 FROM reports WHERE unit_id = ? AND year = ?", (unit_id, year)
                 ).fetchone()[0]
-            findings = _storable(record["findings"])
-            counts = {
-                level: sum(1 for f in findings if isinstance(f, dict) and f.get("severity") == level)
-                for level in ("error", "warning")
-            }
             submission = _storable(record["submission"])
-            db.execute(
-                """INSERT INTO reports (unit_id, year, version, current, format, unit_name, submission,
-                       findings, errors, warnings, source_name, sha256, added_at)
-                   VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    unit_id,
-                    year,
-                    version,
-                    str(record.get("format", submission.get("format"))),
-                    record["unit"],
-                    canonical_json(submission),
-                    canonical_json(findings),
-                    counts["error"],
-                    counts["warning"],
-                    record["source_name"],
-                    record["sha256"],
-                    record["added_at"],
-                ),
+            insert_version(
+                db,
+                unit_id=unit_id,
+                year=year,
+                version=version,
+                report_format=record.get("format", submission.get("format")),
+                unit_name=record["unit"],
+                submission=submission,
+                findings=_storable(record["findings"]),
+                source_name=record["source_name"],
+                sha256=record["sha256"],
+                added_at=record["added_at"],
             )
             touched.add((unit_id, year))
             added += 1

@@ -110,6 +110,50 @@ def file_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
+def insert_version(
+    db: sqlite3.Connection,
+    *,
+    unit_id: int,
+    year: int,
+    version: int,
+    report_format,
+    unit_name: str,
+    submission: dict,
+    findings: list,
+    source_name: str,
+    sha256: str,
+    added_at: str,
+) -> None:
+    """Insert one stored version (not yet current: ``MARK_CURRENT`` decides that afterwards).
+
+    ``archive add`` and ``archive import`` both come here, so a restored report is stored, and
+    its errors and warnings counted, exactly like a freshly added one.
+    """
+    counts = {
+        level: sum(1 for f in findings if isinstance(f, dict) and f.get("severity") == level)
+        for level in ("error", "warning")
+    }
+    db.execute(
+        """INSERT INTO reports (unit_id, year, version, current, format, unit_name, submission,
+               findings, errors, warnings, source_name, sha256, added_at)
+           VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            unit_id,
+            year,
+            version,
+            str(report_format),
+            unit_name,
+            canonical_json(submission),
+            canonical_json(findings),
+            counts["error"],
+            counts["warning"],
+            source_name,
+            sha256,
+            added_at,
+        ),
+    )
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -246,9 +290,6 @@ class Archive:
             sha = file_sha256(source)
         except OSError as exc:
             raise ArchiveError(f"无法读取“{source}”：{os_reason(exc)}，未入库。") from exc
-        counts = {
-            level: sum(1 for f in findings if f.get("severity") == level) for level in ("error", "warning")
-        }
         db = self.connection
         with write_transaction(db):
             unit_id = self._unit_for_add(name, code)
@@ -262,24 +303,18 @@ class Archive:
                 "SELECT coalesce(max(version), 0) + 1 FROM reports WHERE unit_id = ? AND year = ?",
                 (unit_id, year),
             ).fetchone()[0]
-            db.execute(
-                """INSERT INTO reports (unit_id, year, version, current, format, unit_name, submission,
-                       findings, errors, warnings, source_name, sha256, added_at)
-                   VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    unit_id,
-                    year,
-                    version,
-                    str(submission.get("format")),
-                    name,
-                    canonical_json(submission),
-                    canonical_json(findings),
-                    counts["error"],
-                    counts["warning"],
-                    source_name or _source_name(source),
-                    sha,
-                    _now(),
-                ),
+            insert_version(
+                db,
+                unit_id=unit_id,
+                year=year,
+                version=version,
+                report_format=submission.get("format"),
+                unit_name=name,
+                submission=submission,
+                findings=findings,
+                source_name=source_name or _source_name(source),
+                sha256=sha,
+                added_at=_now(),
             )
             current = self._mark_current(unit_id, year)
         return AddResult(name, year, version, added=True, current=current)

@@ -7,6 +7,7 @@ import sqlite3
 
 import click
 
+from report_kit.commands.options import format_option
 from report_kit.os_errors import os_reason
 
 ARCHIVE_HELP = "年报库文件（默认：环境变量 REPORT_KIT_ARCHIVE，否则当前目录下的“年报库.sqlite”）。"
@@ -107,14 +108,7 @@ def add(files, archive_path):
 @click.option("--unit", help="只列出该单位（名称、曾用名或统一社会信用代码）的报告。")
 @click.option("--current-only", is_flag=True, help="只列出各单位各年度的当前版本（默认同时列出历史版本）。")
 @click.option("--all-versions", is_flag=True, hidden=True, help="同时列出历史版本（默认即如此）。")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="输出格式：text（表格）或 json（不含报告全文）。",
-)
+@format_option("输出格式：text（表格）或 json（不含报告全文）。")
 @archive_option()
 def list_(year, unit, current_only, all_versions, fmt, archive_path):
     """列出年报库中的报告。"""

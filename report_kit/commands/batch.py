@@ -11,6 +11,7 @@ from report_kit.commands.console import say
 from report_kit.commands.options import (
     archive_lookup_option,
     deadline_option,
+    load_roster,
     plan_option,
     previous_option,
     today_option,
@@ -85,15 +86,11 @@ def batch(
 ):
     """批量审核一个文件夹中的全部填报文件，生成审核结果（Excel、JSON、网页）。"""
     from report_kit.batch.outputs import write_outputs
-    from report_kit.batch.roster import RosterError, read_roster
     from report_kit.batch.run import run_batch
 
     if Path(output).resolve() == Path(directory).resolve():
         raise click.UsageError("审核结果文件夹不能与报告文件夹相同，请用 -o 指定另一个文件夹。")
-    try:
-        units = read_roster(roster) if roster else None
-    except RosterError as exc:
-        raise click.UsageError(str(exc)) from None
+    units = load_roster(roster)
     from report_kit.previous import open_previous
 
     source = open_previous(previous, archive_path, create=True, strict_file=True)

@@ -30,6 +30,24 @@ def say(text: str, *, nl: bool = True, lost: str = "结果未能完整输出") -
         return False
 
 
+def write_result(path, content: str | bytes, *, what: str = "") -> None:
+    """Write a command's result file atomically and say so on stderr (stdout stays the result).
+
+    ``what`` names the file for the user (「分工台账」); an OS error (full disk, missing folder,
+    no permission) becomes a Chinese ``ClickException`` instead of a traceback.
+    """
+    from report_kit.atomic import write_bytes, write_text
+
+    try:
+        if isinstance(content, bytes):
+            write_bytes(path, content)
+        else:
+            write_text(path, content)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入{what}“{path}”（{os_reason(exc)}）。") from None
+    click.echo(f"已写入{what} {path}", err=True)
+
+
 # Every C0 control but tab and newline, DEL, every C1 control (CSI U+009B, OSC U+009D …), the
 # bidi embeddings, overrides and isolates (U+202E turns 「exe.txt」 into 「txt.exe」) and marks.
 # ESC goes, so no escape sequence (CSI colours, OSC 52 clipboard writes, OSC 8 links) survives.

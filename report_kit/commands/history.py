@@ -5,19 +5,13 @@ from __future__ import annotations
 import click
 
 from report_kit.commands.archive import ARCHIVE_HELP, open_archive
+from report_kit.commands.options import format_option
 
 
 @click.command()
 @click.argument("unit")
 @click.option("--archive", "archive_path", type=click.Path(), help=ARCHIVE_HELP)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="输出格式：text（表格）或 json。",
-)
+@format_option("输出格式：text（表格）或 json。")
 def history(unit, archive_path, fmt):
     """列出某单位历年报告的主要数字（依申请公开、复议诉讼、行政规范性文件）及与上年相比的增减。
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from report_kit.atomic import same_file
+from report_kit.commands.options import format_option
 
 OUTPUT_SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -40,21 +41,13 @@ def _serialise(submission: dict, suffix: str) -> str:
     type=click.Path(file_okay=False),
     help="把每份报告读出的填报数据写入该文件夹，文件名为“<原文件名>.json”；默认为当前目录。",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="读取结果（问题清单）的输出格式。",
-)
+@format_option("读取结果（问题清单）的输出格式。")
 def import_report(reports, output, out_dir, fmt):
     """读取已发布的年度报告（网页.html、Word .docx、PDF、文本.txt/.md；.doc/.wps需LibreOffice），
     转为填报数据（JSON/YAML），并列出读取和校验发现的问题。"""
-    from report_kit.atomic import write_text
     from report_kit.batch.names import UniqueNames
     from report_kit.check import validate_read
-    from report_kit.commands.console import say
+    from report_kit.commands.console import say, write_result
     from report_kit.ingest import read_document
     from report_kit.os_errors import os_reason
 
@@ -89,11 +82,7 @@ def import_report(reports, output, out_dir, fmt):
         if result.submission is None:
             unreadable = True
             continue
-        try:
-            write_text(target, _serialise(result.submission, target.suffix.lower()))
-        except OSError as exc:
-            raise click.ClickException(f"无法写入“{target}”（{os_reason(exc)}）。") from None
-        click.echo(f"已写入 {target}", err=True)
+        write_result(target, _serialise(result.submission, target.suffix.lower()))
     if fmt == "json":
         from report_kit.writers.findings_data import render_json
 

@@ -79,3 +79,26 @@ def plan_option(
 ):
     """``--plan`` of check, build, template and batch: the work-plan ledger."""
     return click.option("--plan", "plan", callback=_load_plan, type=click.Path(dir_okay=False), help=help)
+
+
+def format_option(help: str, choices: tuple[str, ...] = ("text", "json")):
+    """``--format`` of the commands that print either a Chinese text or JSON (value in ``fmt``)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="text", show_default=True, help=help
+    )
+
+
+def load_roster(path, *, hint: str = "--roster"):
+    """The units of a roster file (``--roster``), or a Chinese usage error naming the option."""
+    if not path:
+        return None
+    from pathlib import Path
+
+    from report_kit.batch.roster import RosterError, read_roster
+
+    if not Path(path).is_file():
+        raise click.BadParameter(f"名单文件“{path}”不存在。", param_hint=hint)
+    try:
+        return read_roster(path)
+    except RosterError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import click
 
-from report_kit.commands.options import archive_lookup_option
+from report_kit.commands.options import archive_lookup_option, load_roster
 
 
 @click.group()
 def plan() -> None:
     """工作要点分工台账：读取年度政务公开工作要点，列出每项任务的牵头单位、责任单位和完成时限。"""
-
-
-def load_roster(roster_path):
-    """The roster units for unit resolution, or a Chinese usage error."""
-    if not roster_path:
-        return None
-    from report_kit.batch.roster import RosterError, read_roster
-
-    try:
-        return read_roster(roster_path)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
 
 
 def open_alias_archive(archive_path):
@@ -57,8 +45,8 @@ def open_alias_archive(archive_path):
 @archive_lookup_option("年报库：其中登记的更名/简称（report-kit archive alias）用于对应单位全称。")
 def read(plan_file, output, roster_path, archive_path):
     """读取工作要点（.txt、.docx、有文字层的.pdf、.html），生成分工台账。"""
-    from report_kit.atomic import same_file, write_bytes, write_text
-    from report_kit.commands.console import say
+    from report_kit.atomic import same_file
+    from report_kit.commands.console import say, write_result
     from report_kit.plan import PlanError, read_plan
 
     if output and not output.lower().endswith((".json", ".xlsx")):
@@ -78,18 +66,12 @@ def read(plan_file, output, roster_path, archive_path):
     from report_kit.plan.summary import render_summary
 
     if output:
-        try:
-            if output.lower().endswith(".xlsx"):
-                from report_kit.plan.ledger_xlsx import ledger_xlsx_bytes
+        if output.lower().endswith(".xlsx"):
+            from report_kit.plan.ledger_xlsx import ledger_xlsx_bytes
 
-                write_bytes(output, ledger_xlsx_bytes(ledger))
-            else:
-                write_text(output, ledger.to_json())
-        except OSError as exc:
-            from report_kit.os_errors import os_reason
-
-            raise click.ClickException(f"无法写入分工台账“{output}”（{os_reason(exc)}）。") from None
-        click.echo(f"已写入 {output}", err=True)
+            write_result(output, ledger_xlsx_bytes(ledger), what="分工台账")
+        else:
+            write_result(output, ledger.to_json(), what="分工台账")
         say(render_summary(ledger, roster is not None), nl=False)
     else:
         say(ledger.to_json(), nl=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from report_kit.commands.console import say
-from report_kit.commands.options import deadline_option, today_option
+from report_kit.commands.options import deadline_option, load_roster, today_option
 
 
 @click.command()
@@ -37,16 +37,7 @@ def serve(root, host, port, roster, year, deadline, plan, db_url, base_url, work
     from report_kit.serve.server import serve as run_server
     from report_kit.serve.store import StoreError
 
-    units = None
-    if roster:
-        from report_kit.batch.roster import RosterError, read_roster
-
-        if not Path(roster).is_file():
-            raise click.BadParameter(f"名单文件“{roster}”不存在。", param_hint="--roster")
-        try:
-            units = read_roster(roster)
-        except RosterError as exc:
-            raise click.ClickException(str(exc)) from None
+    units = load_roster(roster)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     if ":" in shown_host and not shown_host.startswith("["):
         shown_host = f"[{shown_host}]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from report_kit.commands.options import force_option, plan_option, refuse_overwrite
+from report_kit.commands.options import force_option, load_roster, plan_option, refuse_overwrite
 
 
 def _enum_option(name: str):
@@ -270,24 +270,17 @@ def _from_archive(
 
 
 def _write_roster(output, archive_path, roster, year, options, force, plan=None) -> None:
-    from pathlib import Path
 
     from report_kit.archive.templates import ExistingTemplates, write_roster_templates
     from report_kit.atomic import same_file
-    from report_kit.batch.roster import RosterError, read_roster
     from report_kit.commands.archive import open_archive
     from report_kit.os_errors import os_reason
 
-    if not Path(roster).is_file():
-        raise click.BadParameter(f"名单文件“{roster}”不存在。", param_hint="--roster")
     if same_file(output, roster) or (archive_path and same_file(output, archive_path)):
         raise click.BadParameter(
             f"“{output}”是输入文件，不能作为存放模板的文件夹。", param_hint="-o/--output"
         )
-    try:
-        units = read_roster(roster)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
+    units = load_roster(roster)
     if not units:
         raise click.ClickException(f"名单“{roster}”中没有单位。")
     try:

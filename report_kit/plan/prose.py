@@ -241,9 +241,7 @@ def _finish(state: _State) -> list[Task]:
             else:
                 phrase = subject_units(task.text)
         if phrase is not None:
-            task.lead_units = _unique(phrase.lead_units)
-            task.units = _unique(u for u in phrase.units if u not in task.lead_units)
-            task.unit_scope = phrase.unit_scope
+            assign_units(task, phrase)
         deadline = pending.deadline or numbering.deadline_in_text(task.text)
         if deadline is None and defaults and defaults.deadline:
             deadline = defaults.deadline
@@ -263,10 +261,13 @@ def _nearest_default(state: _State, key: tuple) -> _Defaults | None:
     return None
 
 
-def _unique(names) -> list[str]:
-    seen, out = set(), []
-    for name in names:
-        if name and name not in seen:
-            seen.add(name)
-            out.append(name)
-    return out
+def unique_names(names) -> list[str]:
+    """The non-empty names in first-seen order (a unit named twice is listed once)."""
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def assign_units(task: Task, phrase: UnitPhrase) -> None:
+    """Give a task the units of its phrase; a lead unit is not listed again among the others."""
+    task.lead_units = unique_names(phrase.lead_units)
+    task.units = unique_names(u for u in phrase.units if u not in task.lead_units)
+    task.unit_scope = phrase.unit_scope

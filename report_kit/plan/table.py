@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from report_kit.plan import numbering
 from report_kit.plan.extract import Cell, Table
 from report_kit.plan.ledger import Task
-from report_kit.plan.prose import STOP
+from report_kit.plan.prose import STOP, assign_units, unique_names
 from report_kit.plan.units import UnitPhrase, looks_like_unit, merge, parse_units, split_outside_brackets
 
 ROLES = {
@@ -151,23 +151,8 @@ def _task(state: _Rows, values: dict[str, str], merged: set[str]) -> None:
     if "deadline" in merged and values.get("deadline"):
         inherited = True
     task = Task(number=number, path=list(state.path), text=text, deadline=deadline, inherited=inherited)
-    _fill(task, phrase)
+    assign_units(task, phrase)
     state.tasks.append(task)
-
-
-def _fill(task: Task, phrase: UnitPhrase) -> None:
-    task.lead_units = _unique(phrase.lead_units)
-    task.units = _unique(u for u in phrase.units if u not in task.lead_units)
-    task.unit_scope = phrase.unit_scope
-
-
-def _unique(names) -> list[str]:
-    seen, out = set(), []
-    for name in names:
-        if name and name not in seen:
-            seen.add(name)
-            out.append(name)
-    return out
 
 
 # --- flattened tables in text -------------------------------------------------------------
@@ -304,7 +289,7 @@ def _parse_stream(lines: list[str], roles: list[str | None]) -> list[Task]:
         if current is None:
             return
         text = current["text"].strip()
-        cells = _unique("".join(cell) for cell in current["units"])
+        cells = unique_names("".join(cell) for cell in current["units"])
         unit_text = "；".join(cells)
         inherited = False
         previous = tasks[-1] if tasks else None
@@ -319,7 +304,7 @@ def _parse_stream(lines: list[str], roles: list[str | None]) -> list[Task]:
         if deadline is None and previous is not None and previous.deadline:
             deadline, inherited = previous.deadline, True
         task = Task(current["number"], current["path"], text, deadline=deadline, inherited=inherited)
-        _fill(task, phrase)
+        assign_units(task, phrase)
         tasks.append(task)
 
     boundary = False

@@ -110,6 +110,12 @@ def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> It
         )
         return finding, at
 
+    def year_out_of_range() -> tuple[Finding, str]:
+        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        return make(
+            "S.year", pointer, {"minimum": low, "maximum": high}, expected=f"{low}–{high}", actual=value
+        )
+
     if keyword == "required":
         for key in error.validator_value:
             if isinstance(value, dict) and key not in value:
@@ -139,14 +145,7 @@ def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> It
     elif keyword == "type":
         expected = error.validator_value
         if expected == "integer" and isinstance(value, float) and pointer == "/year":
-            schema = error.schema  # 2024.5 or NaN is not a year, and the year is not a count
-            yield make(
-                "S.year",
-                pointer,
-                {"minimum": schema.get("minimum"), "maximum": schema.get("maximum")},
-                expected=f"{schema.get('minimum')}–{schema.get('maximum')}",
-                actual=value,
-            )
+            yield year_out_of_range()  # 2024.5 or NaN is not a year, and the year is not a count
         elif expected == "integer" and isinstance(value, float) and not isinstance(value, bool):
             yield make("S.integer", pointer, {}, expected="整数", actual=value)
         else:
@@ -163,14 +162,7 @@ def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> It
                 else describe(value),
             )
     elif keyword in ("minimum", "maximum") and pointer == "/year":
-        schema = error.schema
-        yield make(
-            "S.year",
-            pointer,
-            {"minimum": schema.get("minimum"), "maximum": schema.get("maximum")},
-            expected=f"{schema.get('minimum')}–{schema.get('maximum')}",
-            actual=value,
-        )
+        yield year_out_of_range()
     elif keyword == "minimum":
         yield make("S.negative", pointer, {}, expected="≥0", actual=value)
     elif keyword == "enum":
