@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from test_history_helpers import consecutive_years, rebalance, set_column
 
-from report_kit.cli import main
-
+from helpers import run, write_json
 from strategies import first_example
 
 
@@ -22,11 +20,6 @@ def _pair():
     return previous, current
 
 
-def _write(path, submission):
-    path.write_text(json.dumps(submission, ensure_ascii=False), encoding="utf-8")
-    return str(path)
-
-
 def test_add_list_history_export_alias(tmp_path):
     previous, current = _pair()
     previous["unit"]["name"] = '=HYPERLINK("http://x")局'  # a formula-looking name must stay text
@@ -34,43 +27,40 @@ def test_add_list_history_export_alias(tmp_path):
     current["unit"].pop("code", None)
     current["unit"]["name"] = "测试县数据局"
     db = str(tmp_path / "库.sqlite")
-    runner = CliRunner()
-    last = _write(tmp_path / "last.json", previous)
-    this = _write(tmp_path / "this.json", current)
+    last = write_json(tmp_path / "last.json", previous)
+    this = write_json(tmp_path / "this.json", current)
 
-    result = runner.invoke(main, ["archive", "add", last, "--archive", db])
+    result = run("archive", "add", last, "--archive", db)
     assert result.exit_code == 0, result.output
     assert "已入库（第1版）" in result.output
-    result = runner.invoke(main, ["archive", "add", last, "--archive", db])
+    result = run("archive", "add", last, "--archive", db)
     assert "未重复入库" in result.output
 
-    result = runner.invoke(
-        main, ["archive", "alias", previous["unit"]["name"], "测试县数据局", "--archive", db]
-    )
+    result = run("archive", "alias", previous["unit"]["name"], "测试县数据局", "--archive", db)
     assert result.exit_code == 0, result.output
-    result = runner.invoke(main, ["archive", "add", this, "--archive", db])
+    result = run("archive", "add", this, "--archive", db)
     assert result.exit_code == 0, result.output
 
-    result = runner.invoke(main, ["archive", "list", "--archive", db])
+    result = run("archive", "list", "--archive", db)
     assert result.exit_code == 0, result.output
     assert "单位名称" in result.output and "共2份报告" in result.output
-    result = runner.invoke(main, ["archive", "list", "--year", str(current["year"]), "--archive", db])
+    result = run("archive", "list", "--year", str(current["year"]), "--archive", db)
     assert "共1份报告" in result.output
 
-    result = runner.invoke(main, ["history", "测试县数据局", "--archive", db])
+    result = run("history", "测试县数据局", "--archive", db)
     assert result.exit_code == 0, result.output
     assert "本年新收" in result.output and "行政规范性文件现行有效" in result.output
     assert str(previous["year"]) in result.output and str(current["year"]) in result.output
 
     out = tmp_path / "库.xlsx"
-    result = runner.invoke(main, ["archive", "export", "--format", "xlsx", "-o", str(out), "--archive", db])
+    result = run("archive", "export", "--format", "xlsx", "-o", str(out), "--archive", db)
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
     assert sheet["A1"].value == "单位名称"
     names = [sheet.cell(row, 1).value for row in range(2, sheet.max_row + 1)]
     assert any(str(name).startswith("'=") for name in names)
     out_json = tmp_path / "库.json"
-    runner.invoke(main, ["archive", "export", "-o", str(out_json), "--archive", db])
+    run("archive", "export", "-o", str(out_json), "--archive", db)
     records = json.loads(out_json.read_text(encoding="utf-8"))
     assert [r["year"] for r in records] == [previous["year"], current["year"]]
 
@@ -81,24 +71,21 @@ def test_check_against_the_archive_finds_the_carry_over_mismatch(tmp_path):
     set_column(current, "carried_over", column, previous["applications"]["carried_forward"][column] + 1)
     rebalance(current)
     db = str(tmp_path / "库.sqlite")
-    runner = CliRunner()
-    runner.invoke(main, ["archive", "add", _write(tmp_path / "last.json", previous), "--archive", db])
-    this = _write(tmp_path / "this.json", current)
-    result = runner.invoke(
-        main, ["check", this, "--archive", db, "--format", "json", "--today", "2030-06-01"]
-    )
+    run("archive", "add", write_json(tmp_path / "last.json", previous), "--archive", db)
+    this = write_json(tmp_path / "this.json", current)
+    result = run("check", this, "--archive", db, "--format", "json", "--today", "2030-06-01")
     assert result.exit_code == 1, result.output
     findings = json.loads(result.output)["findings"]
     assert [f["rule"] for f in findings] == ["H.carry_over"]
     assert findings[0]["locations"][0]["pointer"] == f"/applications/carried_over/{column}"
-    result = runner.invoke(main, ["check", this, "--archive", db, "--today", "2030-06-01"])
+    result = run("check", this, "--archive", db, "--today", "2030-06-01")
     assert "上年结转" in result.output
 
 
 def test_archive_commands_refuse_a_foreign_file(tmp_path):
     foreign = tmp_path / "x.sqlite"
     foreign.write_text("这不是数据库", encoding="utf-8")
-    result = CliRunner().invoke(main, ["archive", "list", "--archive", str(foreign)])
+    result = run("archive", "list", "--archive", str(foreign))
     assert result.exit_code == 1
     assert "不是年报库文件" in result.output
     assert foreign.read_text(encoding="utf-8") == "这不是数据库"
@@ -109,6 +96,6 @@ def test_history_of_an_unknown_unit(tmp_path):
     from report_kit.archive import Archive
 
     Archive(db).close()
-    result = CliRunner().invoke(main, ["history", "不存在的单位", "--archive", str(db)])
+    result = run("history", "不存在的单位", "--archive", str(db))
     assert result.exit_code == 1
     assert "没有“不存在的单位”的报告" in result.output

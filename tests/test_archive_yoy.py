@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from report_kit.archive import Archive
-from report_kit.cli import main
 from report_kit.readers import read_submission
+
+from helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = ROOT / "examples" / "history"
@@ -26,10 +26,6 @@ Y2021 = HISTORY / "轮台县市场监督管理局-2021.yaml"
 Y2023 = HISTORY / "轮台县市场监督管理局-2023.yaml"
 Y2024 = ROOT / "examples" / "轮台县市场监督管理局-2024.yaml"
 TODAY = "2025-06-01"
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def load(path: Path) -> dict:

@@ -23,6 +23,8 @@ from docx.shared import Pt
 
 from report_kit.cli import main
 
+from helpers import write_json
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 EXAMPLE_JSON = EXAMPLES / "轮台县市场监督管理局-2024.json"
@@ -98,11 +100,6 @@ runner = CliRunner()
 
 def _load():
     return json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
-
-
-def _write(path: Path, submission: dict) -> Path:
-    path.write_text(json.dumps(submission, ensure_ascii=False), encoding="utf-8")
-    return path
 
 
 def _sha(path: Path) -> str:
@@ -500,7 +497,7 @@ def test_weird_characters_and_a_huge_unit_name(tmp_path):
     sub = _load()
     sub["unit"]["name"] = '轮台县/市场\\监督:管理*局?<>|"' + "很长" * 200
     sub["text"]["problems"] = "<script>alert(1)</script> & \x0b\u200b\U0001f600 ]]> {{x}}\n第二段"
-    source = _write(tmp_path / "s.json", sub)
+    source = write_json(tmp_path / "s.json", sub)
     result = _run("build", source, "--force", "--html", tmp_path / "p.html", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     produced = [n for n in os.listdir(tmp_path) if n.endswith(".docx")]
@@ -572,7 +569,7 @@ def test_level_two_headings_only_where_written(tmp_path):
     sub["text"]["overview"]["platforms"] = ""
     sub["text"]["other"]["innovation"] = ""
     out = tmp_path / "r.docx"
-    result = _run("build", _write(tmp_path / "s.json", sub), "-o", out, "--force")
+    result = _run("build", write_json(tmp_path / "s.json", sub), "-o", out, "--force")
     assert result.exit_code == 0, result.output
     texts = [p.text for p in docx.Document(str(out)).paragraphs]
     assert not any("政府信息公开平台建设" in t for t in texts)
@@ -600,7 +597,7 @@ def test_numbers_as_entered_with_odd_values(tmp_path):
     sub["active_disclosure"]["licensing"]["decisions"] = 1000000
     sub["reviews"]["reconsideration"] = {"upheld": 7, "corrected": 11, "other": 0, "pending": 3, "total": 21}
     out, page = tmp_path / "r.docx", tmp_path / "r.html"
-    result = _run("build", _write(tmp_path / "s.json", sub), "-o", out, "--html", page, "--force")
+    result = _run("build", write_json(tmp_path / "s.json", sub), "-o", out, "--html", page, "--force")
     assert result.exit_code == 0, result.output
     grids = _docx_tables(docx.Document(str(out)))
     _check_t2(grids[0], sub)
@@ -875,7 +872,7 @@ def test_speed_docx_and_html(tmp_path):
 def test_copy_of_submission_is_not_mutated_by_build(tmp_path):
     sub = _load()
     original = copy.deepcopy(sub)
-    source = _write(tmp_path / "s.json", sub)
+    source = write_json(tmp_path / "s.json", sub)
     _run("build", source, "-o", tmp_path / "r.docx")
     assert json.loads(source.read_text(encoding="utf-8")) == original
 
@@ -940,7 +937,7 @@ def test_line_breaks_pasted_from_word_separate_paragraphs(tmp_path):
     sub = _load()
     sub["text"]["problems"] = "　　一是问题甲。\x0b二是问题乙。\x0c三是问题丙。\r\n\r\n下一步改进。"
     out, page = tmp_path / "r.docx", tmp_path / "r.html"
-    result = _run("build", _write(tmp_path / "s.json", sub), "-o", out, "--html", page, "--force")
+    result = _run("build", write_json(tmp_path / "s.json", sub), "-o", out, "--html", page, "--force")
     assert result.exit_code == 0, result.output
     texts = [p.text for p in docx.Document(str(out)).paragraphs]
     start = texts.index(SECTIONS[4]) + 1

@@ -8,19 +8,10 @@ import json
 import os
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
-from report_kit.cli import main
-
+from helpers import run, write_json
 from strategies import mutated, valid_submissions
-
-runner = CliRunner()
-
-
-def _write(path, submission):
-    path.write_text(json.dumps(submission, ensure_ascii=False), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +31,7 @@ def good():
 
 
 def test_valid_file_exits_zero_with_chinese_summary(tmp_path, good):
-    result = runner.invoke(main, ["check", _write(tmp_path / "ok.json", good), "--today", "2025-06-01"])
+    result = run("check", write_json(tmp_path / "ok.json", good), "--today", "2025-06-01")
     assert result.exit_code == 0, result.output
     assert "结果：通过" in result.output
     assert "共检查 1 个文件：通过 1 个" in result.output
@@ -48,11 +39,11 @@ def test_valid_file_exits_zero_with_chinese_summary(tmp_path, good):
 
 def test_errors_exit_one_and_json_matches_contract(tmp_path, good):
     bad = mutated(good, "/applications/received/natural_person", 2)
-    path = _write(tmp_path / "bad.json", bad)
-    result = runner.invoke(main, ["check", path, "--format", "json", "--today", "2025-06-01"])
+    path = write_json(tmp_path / "bad.json", bad)
+    result = run("check", path, "--format", "json", "--today", "2025-06-01")
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert data["file"] == path and data["valid"] is False and data["year"] == 2024
+    assert data["file"] == str(path) and data["valid"] is False and data["year"] == 2024
     assert data["counts"]["error"] == sum(1 for f in data["findings"] if f["severity"] == "error") >= 2
     balance = next(f for f in data["findings"] if f["rule"] == "T3.balance")
     assert balance["locations"][0]["pointer"] == "/applications/received/natural_person"
@@ -64,13 +55,13 @@ def test_errors_exit_one_and_json_matches_contract(tmp_path, good):
 
 
 def test_several_files_give_a_json_array_and_csv_rows(tmp_path, good):
-    a = _write(tmp_path / "a.json", good)
-    b = _write(tmp_path / "b.json", mutated(good, "/reviews/reconsideration/upheld", 1))
-    result = runner.invoke(main, ["check", a, b, "--format", "json", "--today", "2025-06-01"])
+    a = write_json(tmp_path / "a.json", good)
+    b = write_json(tmp_path / "b.json", mutated(good, "/reviews/reconsideration/upheld", 1))
+    result = run("check", a, b, "--format", "json", "--today", "2025-06-01")
     assert result.exit_code == 1
     assert [item["valid"] for item in json.loads(result.output)] == [True, False]
     out = tmp_path / "out.csv"
-    result = runner.invoke(main, ["check", a, b, "--format", "csv", "-o", str(out), "--today", "2025-06-01"])
+    result = run("check", a, b, "--format", "csv", "-o", str(out), "--today", "2025-06-01")
     assert result.exit_code == 1
     text = out.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -91,7 +82,7 @@ def test_several_files_give_a_json_array_and_csv_rows(tmp_path, good):
 def test_bad_files_are_findings_not_tracebacks(tmp_path, name, content, rule):
     path = tmp_path / name
     path.write_bytes(content)
-    result = runner.invoke(main, ["check", str(path), "--format", "json"])
+    result = run("check", str(path), "--format", "json")
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     data = json.loads(result.output)
@@ -101,33 +92,33 @@ def test_bad_files_are_findings_not_tracebacks(tmp_path, name, content, rule):
 
 
 def test_missing_file_is_a_finding(tmp_path):
-    result = runner.invoke(main, ["check", str(tmp_path / "nope.json")])
+    result = run("check", str(tmp_path / "nope.json"))
     assert result.exit_code == 1
     assert "F.unreadable" in result.output
 
 
 def test_usage_errors_exit_two():
-    assert runner.invoke(main, ["check"]).exit_code == 2
-    assert runner.invoke(main, ["check", "x.json", "--format", "xml"]).exit_code == 2
-    assert runner.invoke(main, ["check", "x.json", "--today", "明天"]).exit_code == 2
+    assert run("check").exit_code == 2
+    assert run("check", "x.json", "--format", "xml").exit_code == 2
+    assert run("check", "x.json", "--today", "明天").exit_code == 2
 
 
 def test_rules_lists_every_catalogue_entry():
-    result = runner.invoke(main, ["rules", "--format", "json"])
+    result = run("rules", "--format", "json")
     assert result.exit_code == 0
     entries = json.loads(result.output)
     ids = [r["id"] for r in entries]
     assert all(r["severity"] in ("error", "warning", "info") and r["description"] for r in entries)
     assert {"T3.balance", "T3.outcome_total", "T3.applicant_total", "T4.total", "X.received"} <= set(ids)
     assert len(ids) == len(set(ids))
-    text = runner.invoke(main, ["rules"]).output
+    text = run("rules").output
     assert "T3.balance" in text and "错误" in text
 
 
 def test_text_output_groups_by_table(tmp_path, good):
     bad = mutated(good, "/reviews/litigation_direct/pending", 1)
     bad["unit"]["kind"] = "部门"
-    result = runner.invoke(main, ["check", _write(tmp_path / "x.json", bad), "--today", "2025-06-01"])
+    result = run("check", write_json(tmp_path / "x.json", bad), "--today", "2025-06-01")
     assert "【基本信息】" in result.output and "【表四 政府信息公开行政复议、行政诉讼情况】" in result.output
     assert result.output.index("【基本信息】") < result.output.index("【表四")
     assert "修改建议" in result.output

@@ -7,17 +7,16 @@ import datetime as dt
 import json
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from test_history_helpers import consecutive_years, rebalance, set_column, to_2019
 
 from report_kit.check import validate_read
-from report_kit.cli import main
 from report_kit.layout import load_layout
 from report_kit.readers import ReadResult
 from report_kit.rules.history import cross_year_findings, normalise_text, similarity
 
+from helpers import run, write_json
 from strategies import T3_PARTS
 
 LAYOUT = load_layout("2021")
@@ -104,11 +103,6 @@ def test_only_the_year_before_is_compared():
     assert cross_year_findings(current, previous, LAYOUT) == []
 
 
-def _write(path, submission):
-    path.write_text(json.dumps(submission, ensure_ascii=False), encoding="utf-8")
-    return str(path)
-
-
 def _mismatched_pair():
     from strategies import first_example
 
@@ -124,17 +118,14 @@ def test_check_with_previous_file_and_folder(tmp_path):
     previous, current = _mismatched_pair()
     folder = tmp_path / "上年"
     folder.mkdir()
-    last = _write(folder / "last.json", previous)
+    last = write_json(folder / "last.json", previous)
     other = copy.deepcopy(previous)
     other["unit"] = {**other["unit"], "name": "另一个单位", "code": None}
     other["unit"].pop("code")
-    _write(folder / "other.json", other)
-    this = _write(tmp_path / "this.json", current)
-    runner = CliRunner()
+    write_json(folder / "other.json", other)
+    this = write_json(tmp_path / "this.json", current)
     for source in (last, str(folder)):
-        result = runner.invoke(
-            main, ["check", this, "--previous", source, "--format", "json", "--today", "2030-06-01"]
-        )
+        result = run("check", this, "--previous", source, "--format", "json", "--today", "2030-06-01")
         assert result.exit_code == 1, result.output
         findings = json.loads(result.output)["findings"]
         rules = [f["rule"] for f in findings]
@@ -146,20 +137,18 @@ def test_check_without_last_years_report_gives_a_hint(tmp_path):
     _, current = _mismatched_pair()
     empty = tmp_path / "empty"
     empty.mkdir()
-    this = _write(tmp_path / "this.json", current)
-    result = CliRunner().invoke(
-        main, ["check", this, "--previous", str(empty), "--format", "json", "--today", "2030-06-01"]
-    )
+    this = write_json(tmp_path / "this.json", current)
+    result = run("check", this, "--previous", str(empty), "--format", "json", "--today", "2030-06-01")
     assert result.exit_code == 0, result.output
     assert [f["rule"] for f in json.loads(result.output)["findings"]] == ["H.no_previous"]
 
 
 def test_check_with_foreign_archive_is_a_usage_error(tmp_path):
     _, current = _mismatched_pair()
-    this = _write(tmp_path / "this.json", current)
+    this = write_json(tmp_path / "this.json", current)
     foreign = tmp_path / "foreign.sqlite"
     foreign.write_bytes(b"not a database at all" * 10)
-    result = CliRunner().invoke(main, ["check", this, "--archive", str(foreign)])
+    result = run("check", this, "--archive", str(foreign))
     assert result.exit_code == 2
     assert "不是年报库文件" in result.output
     assert foreign.read_bytes() == b"not a database at all" * 10
@@ -174,7 +163,7 @@ def test_carry_over_finding_in_a_workbook_names_its_cell(tmp_path):
     workbook = tmp_path / "this.xlsx"
     template.write_workbook(workbook, current)
     report = check_file(
-        workbook, today=TODAY, previous=PreviousSource(_write(tmp_path / "last.json", previous))
+        workbook, today=TODAY, previous=PreviousSource(write_json(tmp_path / "last.json", previous))
     )
     carry = [f for f in report.findings if f.rule == "H.carry_over"]
     assert len(carry) == 1

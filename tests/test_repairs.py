@@ -182,18 +182,18 @@ def test_the_contract_example_reads_as_the_issue_asks(example):
     assert balance.to_dict()["repairs"] == [0]
 
 
+def _litigation(example: dict, **cells: int):
+    """The example with 表四's 未经复议直接起诉 cells replaced and prose that states no figure of
+    表四 (so only the table decides between candidates)."""
+    broken = copy.deepcopy(example)
+    broken["reviews"]["litigation_direct"] = dict(cells)
+    broken["text"]["overview"]["oversight"] = "将政务公开纳入年度考核。"
+    return VALIDATOR.validate(broken, today=TODAY)
+
+
 def test_table4_without_a_telling_slip_is_ambiguous(example):
     """Total 9 against parts summing to 8: each of the five cells could be the wrong one."""
-    broken = copy.deepcopy(example)
-    broken["reviews"]["litigation_direct"] = {
-        "upheld": 2,
-        "corrected": 2,
-        "other": 2,
-        "pending": 2,
-        "total": 9,
-    }
-    broken["text"]["overview"]["oversight"] = "将政务公开纳入年度考核。"
-    result = VALIDATOR.validate(broken, today=TODAY)
+    result = _litigation(example, upheld=2, corrected=2, other=2, pending=2, total=9)
     assert {r.confidence for r in result.repairs} == {"ambiguous"}
     assert {r.pointer.rpartition("/")[2]: r.suggested for r in result.repairs} == {
         "upheld": 3,
@@ -208,16 +208,7 @@ def test_table4_without_a_telling_slip_is_ambiguous(example):
 
 
 def test_table4_swapped_digits_make_one_candidate_likely(example):
-    broken = copy.deepcopy(example)
-    broken["reviews"]["litigation_direct"] = {
-        "upheld": 10,
-        "corrected": 9,
-        "other": 2,
-        "pending": 2,
-        "total": 32,
-    }
-    broken["text"]["overview"]["oversight"] = "将政务公开纳入年度考核。"
-    result = VALIDATOR.validate(broken, today=TODAY)
+    result = _litigation(example, upheld=10, corrected=9, other=2, pending=2, total=32)
     top = result.repairs[0]
     assert (top.pointer, top.suggested, top.confidence) == ("/reviews/litigation_direct/total", 23, "likely")
     assert "颠倒" in top.reason

@@ -1,4 +1,4 @@
-"""Issue 13, memory: a hostile --template or merged range is refused before it is unpacked."""
+"""Memory: a hostile --template or merged range is refused before it is unpacked."""
 
 from __future__ import annotations
 
@@ -6,19 +6,12 @@ import io
 import json
 import re
 import zipfile
-from pathlib import Path
 
-from click.testing import CliRunner
-
-from report_kit.cli import main
 from report_kit.writers.template_xlsx import write_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, run
+
 EXAMPLE = ROOT / "examples" / "轮台县市场监督管理局-2024.json"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_a_zip_bomb_template_is_refused_before_unpacking(tmp_path):

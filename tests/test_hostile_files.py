@@ -1,9 +1,8 @@
-"""Issue 13, crashes and leaks: hostile text, damaged archives, odd files never stop a run."""
+"""Crashes and leaks: hostile text, damaged archives and odd files never stop a run."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,14 +10,11 @@ from click.testing import CliRunner
 
 from report_kit.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, run
+
 UNIT = "轮台县市场监督管理局"
 Y2024 = ROOT / "examples" / f"{UNIT}-2024.json"
 HOSTILE = "甲\ufffe局\uffff\x1b]52;c;ZXZpbA==\x07\u202e\x9b31m"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def _submission(tmp_path, name=HOSTILE, filename="a.json"):

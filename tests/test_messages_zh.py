@@ -1,26 +1,19 @@
-"""Issue 13, messages a clerk sees: Chinese help, places not pointers, grouped blanks, fitting advice."""
+"""Messages a clerk sees: Chinese help, places not pointers, grouped blanks, fitting advice."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from report_kit.cli import main
+from helpers import ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 UNIT = "轮台县市场监督管理局"
 Y2024 = ROOT / "examples" / f"{UNIT}-2024.json"
 BALANCE = ROOT / "examples" / "invalid" / "01-balance.yaml"
 ENGLISH = ("TEXT", "INTEGER", "FLOAT", "PATH", "FILES", "[required]", "[OPTIONS]", "COMMAND", "DIRECTORY")
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["batch"], ["template"], ["build"], ["archive", "add"]])

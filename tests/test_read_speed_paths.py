@@ -1,10 +1,9 @@
-"""Issue 13, speed: blank cells are told from formulas without openpyxl; prose split once."""
+"""Speed paths: blank cells are told from formulas without openpyxl; prose split once."""
 
 from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,7 +16,8 @@ from report_kit.readers.xlsx import read_workbook
 from report_kit.workbook_map import workbook_map
 from report_kit.writers.template_xlsx import write_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
+
 EXAMPLE = ROOT / "examples" / "轮台县市场监督管理局-2024.json"
 WMAP = workbook_map()
 NUMERIC = [slot for slot, _ in WMAP.reading_order if slot.numeric]
