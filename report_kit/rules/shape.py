@@ -82,19 +82,21 @@ def _type_fix(error: ValidationError, catalogue: Catalogue) -> str:
     return rule.variant("other")
 
 
-def _required_fix(key: str, schema: dict, pointer: str, layout: Layout) -> str:
-    """How to supply a missing item: a count is 0 when nothing happened, a choice is chosen,
-    a text is written — 「填0」 for a missing 报告范围 would be nonsense."""
+def _required_fix(key: str, schema: dict, pointer: str, layout: Layout, catalogue: Catalogue) -> str:
+    """How to supply a missing item (the ``S.required`` variant for its kind): a count is 0 when
+    nothing happened, a choice is chosen, a text is written — 「填0」 for a missing 报告范围
+    would be nonsense."""
+    rule = catalogue["S.required"]
     if "enum" in schema:
         labels = layout.enums.get(key, {})
         shown = "、".join(labels.get(v, str(v)) for v in schema["enum"])
-        return f"请填写或在下拉列表中选择（可选：{shown}）。"
+        return rule.variant("choice", {"choices": shown})
     kind = schema.get("type")
     if kind in ("integer", "number") or pointer in layout.cells:
-        return "请补充该项；没有发生的事项填0，不要留空或删除。"
+        return rule.variant("count")
     if kind == "object":
-        return "请对照示例文件补充这一部分（含其下的全部项目）；没有发生的事项填0。"
-    return "请补充填写该项。"
+        return rule.variant("part")
+    return rule.variant("other")
 
 
 def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> Iterator[tuple[Finding, str]]:
@@ -121,7 +123,7 @@ def _convert(error: ValidationError, layout: Layout, catalogue: Catalogue) -> It
             if isinstance(value, dict) and key not in value:
                 at = f"{pointer}/{key}"
                 sub = error.schema.get("properties", {}).get(key, {})
-                how = {"how_to_fix": _required_fix(key, sub, at, layout)}
+                how = {"how_to_fix": _required_fix(key, sub, at, layout, catalogue)}
                 yield make("S.required", at, how, expected="必填", actual=None)
     elif keyword == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
