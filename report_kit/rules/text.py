@@ -18,6 +18,7 @@ from report_kit.findings import Finding
 from report_kit.layout import Layout
 from report_kit.rules.base import Check, NotEvaluated, format_number, location, plain
 from report_kit.rules.context import Context
+from report_kit.rules.needles import Needles, needles
 from report_kit.years import as_year
 
 SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
@@ -78,6 +79,14 @@ class ClaimFinder:
     def zero_patterns(self) -> list[re.Pattern]:
         return [_compile(p) for p in self._zero_sources]
 
+    @functools.cached_property
+    def _guarded(self) -> tuple[tuple[tuple[re.Pattern, Needles | None], ...], ...]:
+        """Each pattern with the words its match needs (rules/needles.py)."""
+        return tuple(
+            tuple((pattern, needles(pattern.pattern)) for pattern in group)
+            for group in (self.patterns, self.zero_patterns)
+        )
+
     def _excluded(self, sentence: str, match: re.Match) -> bool:
         # The words just before the match, but not across a clause: in 「未发出收费通知，未收取
         # 信息处理费」 the 「通知」 of the first clause says nothing about the second.
@@ -89,9 +98,20 @@ class ClaimFinder:
         return any(word in window for word in self.exclude)
 
     def claims(self, text: str, year: int | None = None) -> Iterator[Claim]:
+        # Patterns whose words the section lacks are skipped for all its sentences, and the
+        # others for each sentence that lacks them: most sentences name no figure of the rule.
+        patterns, zero_patterns = (
+            [(p, n) for p, n in group if n is None or any(map(text.__contains__, n))]
+            for group in self._guarded
+        )
+        if not patterns and not zero_patterns:
+            return
         for sentence in split_sentences(text):
             found = []
-            for pattern in self.patterns if _HAS_NUMBER.search(sentence) else ():
+            has = sentence.__contains__
+            for pattern, words in patterns if _HAS_NUMBER.search(sentence) else ():
+                if words is not None and not any(map(has, words)):
+                    continue
                 for match in pattern.finditer(sentence):
                     if self._excluded(sentence, match) or _other_period(sentence, match, year):
                         continue
@@ -102,8 +122,8 @@ class ClaimFinder:
                 for value in dict.fromkeys(found):
                     yield Claim(value, sentence)
                 continue
-            for pattern in self.zero_patterns:
-                match = pattern.search(sentence)
+            for pattern, words in zero_patterns:
+                match = pattern.search(sentence) if words is None or any(map(has, words)) else None
                 if match and not self._excluded(sentence, match) and not _other_period(sentence, match, year):
                     yield Claim(0, sentence)
                     break
