@@ -161,3 +161,50 @@ def test_progress_writes_counts_and_eta():
     assert (
         "\r审核进度 1/4（25%）" in text and "预计剩余" in text and text.endswith("4/4（100%） 已用 0秒  \n")
     )
+
+
+_cell_values_strategy = st.one_of(
+    st.integers(min_value=-(2**60), max_value=2**60),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=3),
+)
+
+
+@given(valid_submissions(), st.dictionaries(st.integers(0, 400), _cell_values_strategy, max_size=4))
+def test_vector_and_unsummable_agree_with_a_plain_pointer_walk(submission, changes):
+    """The batch worker's one-walk ``vector_and_unsummable`` is ``cell_vector`` and
+    ``unsummable_cell`` as defined over ``pointer.get``, whatever odd value a cell holds."""
+    from report_kit.batch.aggregate import MAX_SUMMABLE, cell_vector, unsummable_cell, vector_and_unsummable
+    from report_kit.pointer import assign, get
+
+    pointers = [p for p, _ in cell_pointers()]
+    for index, value in changes.items():
+        assign(submission, pointers[index % len(pointers)], value)
+    values = [get(submission, p) for p in pointers]
+
+    def number(v):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    def summable(v):
+        return number(v) and v == v and abs(v) <= MAX_SUMMABLE
+
+    expected_vector = [float(v) for v in values] if all(summable(v) for v in values) else None
+    unsummable = next(((p, v) for p, v in zip(pointers, values) if number(v) and not summable(v)), None)
+    vector, found = vector_and_unsummable(submission)
+    assert (list(vector) if vector is not None else None) == expected_vector
+    assert (list(cell_vector(submission)) if expected_vector is not None else cell_vector(submission)) == (
+        expected_vector
+    )
+    assert repr(found) == repr(unsummable) == repr(unsummable_cell(submission))
+
+
+@given(
+    st.text(alphabet=st.sampled_from("a中\x00\x08\t\n\x1f\x7f\x85\x9f\ufffe\uffff\ud800\udfff "), max_size=12)
+)
+def test_clean_text_fast_path_changes_nothing_it_should_change(text):
+    from report_kit.batch.clean import _CONTROL, _SURROGATE, REPLACEMENT, clean_text
+
+    assert clean_text(text) == _CONTROL.sub("", _SURROGATE.sub(REPLACEMENT, text))
+    assert clean_text("x" * 40000) == "x" * 32766 + "…"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 
 from report_kit.grid import all_grids
-from report_kit.pointer import get, nest
+from report_kit.pointer import MISSING, nest, parts
 
 AMOUNT_PLACES = 4
 
@@ -43,24 +43,68 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+@cache
+def _cell_keys() -> tuple[tuple[str, ...], ...]:
+    """The keys of each cell pointer, parsed once: every file of a batch walks all ~200 cells."""
+    return tuple(tuple(parts(pointer)) for pointer, _ in cell_pointers())
+
+
+def _cell_values(submission: dict) -> list:
+    """The value of every table cell in grid order (:data:`MISSING` where there is none).
+
+    The same walk as ``pointer.get`` over each pointer, without re-parsing 200 pointers per
+    file (that cost ~1 ms of each file's ~10 ms in a batch worker)."""
+    values = []
+    for keys in _cell_keys():
+        node = submission
+        for key in keys:
+            if type(node) is dict or isinstance(node, Mapping):  # the exact type first: no ABC check
+                node = node.get(key, MISSING)
+            else:
+                node = MISSING
+                break
+        values.append(node)
+    return values
+
+
+def _unsummable_at(values: list) -> int | None:
+    for index, value in enumerate(values):
+        if _is_number(value) and not _summable(value):
+            return index
+    return None
+
+
 def unsummable_cell(submission: dict) -> tuple[str, object] | None:
     """(pointer, value) of the first table cell too large to be summed exactly, if any."""
-    for pointer, _ in cell_pointers():
-        value = get(submission, pointer)
-        if _is_number(value) and not _summable(value):
-            return pointer, value
-    return None
+    values = _cell_values(submission)
+    index = _unsummable_at(values)
+    return None if index is None else (cell_pointers()[index][0], values[index])
 
 
 def cell_vector(submission: dict) -> array | None:
     """The table cells of a submission, or None when any cell is not a number (or too large)."""
-    values = array("d")
-    for pointer, _ in cell_pointers():
-        value = get(submission, pointer)
-        if not _is_number(value) or not _summable(value):
+    return _vector(_cell_values(submission))
+
+
+def _vector(values: list) -> array | None:
+    for value in values:
+        # the exact types first: almost every cell is a plain int
+        if type(value) is int:
+            if not -MAX_SUMMABLE <= value <= MAX_SUMMABLE:
+                return None
+        elif not _is_number(value) or not _summable(value):
             return None
-        values.append(float(value))
-    return values
+    return array("d", values)
+
+
+def vector_and_unsummable(submission: dict) -> tuple[array | None, tuple[str, object] | None]:
+    """``cell_vector`` and ``unsummable_cell`` in one walk over the cells (a batch worker needs both)."""
+    values = _cell_values(submission)
+    vector = _vector(values)
+    if vector is not None:
+        return vector, None  # every cell summable
+    index = _unsummable_at(values)
+    return None, None if index is None else (cell_pointers()[index][0], values[index])
 
 
 class Aggregator:

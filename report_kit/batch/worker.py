@@ -9,10 +9,11 @@ so memory stays bounded however large the batch.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any, TypedDict
 
 from report_kit import check as check_module
-from report_kit.batch.aggregate import cell_vector, unsummable_cell
+from report_kit.batch.aggregate import vector_and_unsummable
 from report_kit.batch.clean import clean
 from report_kit.catalogue import emit
 
@@ -20,9 +21,8 @@ from report_kit.catalogue import emit
 BATCH_FIGURES = ("received", "carried_forward", "reconsideration", "litigation")
 
 
-def _unsummable(submission: dict) -> list | None:
+def _unsummable(found: tuple[str, object] | None) -> list | None:
     """[pointer, value as text] of a table cell too large to be summed (aggregate.MAX_SUMMABLE)."""
-    found = unsummable_cell(submission)
     if found is None:
         return None
     text = str(found[1]) if len(str(found[1])) <= 40 else f"{str(found[1])[:20]}…（共{len(str(found[1]))}位）"
@@ -69,6 +69,7 @@ def entry_of(report, rel: str) -> BatchEntry:
     findings = [f.to_dict() for f in report.findings]
     valid = report.valid
     published = submission.get("published_on") if submission else None
+    vector, unsummable = vector_and_unsummable(submission) if submission and valid else (None, None)
     return clean(
         {
             "file": rel,
@@ -84,8 +85,8 @@ def entry_of(report, rel: str) -> BatchEntry:
             "figures": _figures(submission) if submission else {},
             "findings": findings,
             "repairs": [r.to_dict() for r in report.repairs],
-            "vector": cell_vector(submission) if submission and valid else None,
-            "unsummable": _unsummable(submission) if submission and valid else None,
+            "vector": vector,
+            "unsummable": _unsummable(unsummable),
             "work_plan": _work_plan(submission),  # for batch --plan; dropped before any output
         }
     )
@@ -140,7 +141,14 @@ def validate_chunk(
 
 def _figures(submission: dict) -> dict[str, int | float | None]:
     from report_kit.archive.figures import figure_value
+
+    return {key: figure_value(submission, figure) for key, figure in _batch_figures()}
+
+
+@cache
+def _batch_figures() -> tuple:
+    """(key, KeyFigure) of BATCH_FIGURES, looked up in the layout once per process, not per file."""
     from report_kit.layout import load_layout
 
     layout = load_layout()
-    return {key: figure_value(submission, layout.key_figure(key)) for key in BATCH_FIGURES}
+    return tuple((key, layout.key_figure(key)) for key in BATCH_FIGURES)
