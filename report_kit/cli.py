@@ -16,8 +16,10 @@ from report_kit.commands.options import (
     archive_lookup_option,
     deadline_option,
     format_option,
+    lookup_inputs,
     plan_option,
     previous_option,
+    refuse_input,
     today_option,
 )
 
@@ -79,6 +81,9 @@ def check(files, fmt, output, annotate, today, deadline, previous, archive_path,
         raise click.UsageError(
             "--annotate 的标注副本不能与被检查的文件相同，请另取一个文件名（原文件不会被修改）。"
         )
+    lookups = lookup_inputs(previous, archive_path, plan)
+    refuse_input(output, lookups)
+    refuse_input(annotate, lookups, hint="--annotate")
     # several files and one --previous FILE: that file is last year's only for its own unit
     source = open_previous(previous, archive_path, strict_file=len(files) > 1)
     reports = [check_file(path, today=today, deadline=deadline, previous=source, plan=plan) for path in files]

@@ -224,7 +224,7 @@ def import_(file, archive_path):
 
     if same_file(file, archive_path or default_path()):
         raise click.BadParameter(
-            "要导入的文件就是年报库本身；请指定 archive export 导出的JSON文件。", param_hint="FILE"
+            "要导入的文件就是年报库本身；请指定 archive export 导出的JSON文件。", param_hint="文件"
         )
     try:
         records = read_export(file)

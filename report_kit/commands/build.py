@@ -16,7 +16,13 @@ from pathlib import Path
 import click
 
 from report_kit.atomic import same_file
-from report_kit.commands.options import archive_lookup_option, plan_option, previous_option
+from report_kit.commands.options import (
+    archive_lookup_option,
+    lookup_inputs,
+    plan_option,
+    previous_option,
+    refuse_input,
+)
 from report_kit.os_errors import os_reason
 
 FORCE_HINT = "改正上述错误后重新编制；确需先出草稿的，加 --force 生成标有“草稿 · 未通过校验”的文档。"
@@ -71,6 +77,8 @@ def build(submission, output, html_path, errors_path, force, template, previous,
         except ErrorsFileError as exc:
             raise click.BadParameter(str(exc), param_hint="--errors") from None
     _check_distinct(submission, template, output, html_path, errors_path)
+    for hint, path in (("-o", output), ("--html", html_path), ("--errors", errors_path)):
+        refuse_input(path, lookup_inputs(previous, archive_path, plan), hint=hint)
     _check_suffix(output, (".docx",), "-o", "Word文档")
     _check_suffix(html_path, (".html", ".htm"), "--html", "网页")
     document = _open_template(template)

@@ -47,19 +47,49 @@ def refuse_overwrite(output, *, force: bool, inputs=(), hint: str = "-o/--output
     said ``--force``: a clerk's filled workbook is a year's work and there is no undo."""
     import os
 
-    from report_kit.atomic import same_file
-
-    for option, path in inputs:
-        if path and same_file(output, path):
-            raise click.BadParameter(
-                f"输出文件“{output}”就是 {option} 的输入文件，会把它覆盖；请另选一个文件名。",
-                param_hint=hint,
-            )
+    refuse_input(output, inputs, hint=hint)
     if not force and (os.path.isfile(output) or os.path.islink(output)):
         raise click.BadParameter(
             f"“{output}”已存在，为免覆盖已填写的内容未生成；请另选文件名，或加 --force 覆盖。",
             param_hint=hint,
         )
+
+
+def refuse_input(output, inputs, *, hint: str = "-o/--output") -> None:
+    """Refuse an output that is one of the ``(option, path)`` inputs, whatever spelling of the
+    path was typed; an input that is a folder (``--previous 上年报告/``) holds files of a year's
+    work, so an existing file inside it is refused too (a new file beside them is harmless)."""
+    import os
+
+    from report_kit.atomic import same_file
+
+    if not output:
+        return
+    for option, path in inputs:
+        if not path:
+            continue
+        if same_file(output, path):
+            raise click.BadParameter(
+                f"输出文件“{output}”就是 {option} 的输入文件，会把它覆盖；请另选一个文件名。",
+                param_hint=hint,
+            )
+        if os.path.isdir(path) and os.path.isfile(output):
+            folder = os.path.realpath(path)
+            if os.path.commonpath([folder, os.path.realpath(output)]) == folder:
+                raise click.BadParameter(
+                    f"输出文件“{output}”在 {option} 的文件夹中且已存在，会把其中的报告覆盖；请另选一个文件名。",
+                    param_hint=hint,
+                )
+
+
+def lookup_inputs(previous=None, archive_path=None, plan=None) -> list[tuple[str, str]]:
+    """The inputs of the cross-year and work-plan options as ``(option, path)`` pairs, for
+    ``refuse_input``: ``check -o 上年.json --previous 上年.json`` must not write over last year."""
+    return [
+        ("--previous", previous),
+        ("--archive", archive_path),
+        ("--plan", getattr(plan, "source", None) or None),
+    ]
 
 
 def _load_plan(ctx, param, value):
