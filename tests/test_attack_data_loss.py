@@ -115,7 +115,9 @@ def test_export_over_the_archive_is_refused_by_every_spelling(tmp_path, archive)
     os.link(archive, hard)
     for output in (archive.name, f"./{archive.name}", f"../{tmp_path.name}/{archive.name}", link, hard):
         for fmt in ("json", "xlsx"):
-            result = rk("archive", "export", "--archive", archive, "-o", output, "--format", fmt, cwd=tmp_path)
+            result = rk(
+                "archive", "export", "--archive", archive, "-o", output, "--format", fmt, cwd=tmp_path
+            )
             assert result.returncode == 2 and "年报库" in said(result), said(result)
     default = rk("archive", "export", "-o", archive.name, cwd=tmp_path)  # the default archive name
     assert default.returncode == 2
@@ -163,7 +165,16 @@ def test_only_an_erroneous_last_year_is_said_everywhere(tmp_path):
     db = tmp_path / "库.sqlite"
     draft = yaml.safe_load(Y2023.read_text(encoding="utf-8"))
     draft["applications"]["carried_forward"]["natural_person"] += 5
-    assert rk("archive", "add", write_report(tmp_path / "d.json", json.loads(json.dumps(draft, default=str))), "--archive", db).returncode == 0
+    assert (
+        rk(
+            "archive",
+            "add",
+            write_report(tmp_path / "d.json", json.loads(json.dumps(draft, default=str))),
+            "--archive",
+            db,
+        ).returncode
+        == 0
+    )
     report = write_report(tmp_path / "in" / "a.json", example())
     for command in (["check", report], ["build", report, "-o", tmp_path / "x.docx"]):
         result = rk(*command, "--archive", db)
