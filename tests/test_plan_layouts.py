@@ -91,9 +91,7 @@ def test_breakdown_as_html(tmp_path):
     check_breakdown(read_plan(docs.html_breakdown(tmp_path / "分解表.html")))
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice and poppler"
-)
+@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice to print the plan to PDF")
 def test_pdf_with_text_layer(tmp_path):
     source = docs.paragraph_plan(tmp_path / "要点.docx")
     subprocess.run(
@@ -106,12 +104,35 @@ def test_pdf_with_text_layer(tmp_path):
     check_paragraph_plan(read_plan(tmp_path / "要点.pdf"))
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler's pdftotext")
 def test_image_only_pdf(tmp_path):
     pdf = tmp_path / "扫描件.pdf"
     pdf.write_bytes(blank_pdf())
     with pytest.raises(PlanError, match="没有文字层"):
         read_plan(pdf)
+
+
+def test_damaged_pdf_is_a_chinese_error(tmp_path):
+    pdf = tmp_path / "损坏.pdf"
+    pdf.write_bytes(blank_pdf()[:60])  # a download cut off after the header
+    with pytest.raises(PlanError, match="无法读取：文件已损坏"):
+        read_plan(pdf)
+
+
+def test_pdf_plan_is_read_by_the_report_importer(tmp_path, monkeypatch):
+    """One PDF text extractor: the plan reader takes ingest.pdf's lines (no pdftotext subprocess)."""
+    import report_kit.ingest.pdf as ingest_pdf
+
+    seen = []
+
+    def fake_lines(data, clean):
+        seen.append(data)
+        return 1, [(clean(line), "第1页") for line in docs.NOTICE + docs.PARAGRAPHS]
+
+    monkeypatch.setattr(ingest_pdf, "page_lines", fake_lines)
+    pdf = tmp_path / "要点.pdf"
+    pdf.write_bytes(blank_pdf())
+    check_paragraph_plan(read_plan(pdf))
+    assert seen == [blank_pdf()]
 
 
 def blank_pdf() -> bytes:

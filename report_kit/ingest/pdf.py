@@ -9,6 +9,9 @@ line such as ``规章 0 0 0`` — a stream whose blank cells may have vanished, 
 the lines after it. Prose lines are joined into paragraphs (a line that ends a sentence,
 or a heading, ends one), and the spaces PDFium puts between Chinese and digits are removed.
 A PDF without a text layer (a scan) is ``R.no_text_layer``; one with a password is refused.
+
+:func:`page_lines` is the one PDF text extractor of the project: work plans
+(:mod:`report_kit.plan.extract`) read their lines through it too.
 """
 
 from __future__ import annotations
@@ -28,27 +31,25 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（]
 _ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
 
 
-class NoText(Exception):
-    pass
+class PdfLocked(Exception):
+    """The PDF asks for a password before it shows its text."""
 
 
 def prose(line: str) -> str:
     return _SPACE_NEAR_WIDE.sub("", line)
 
 
-def read_pdf(data: bytes, clean) -> Document:
+def page_lines(data: bytes, clean) -> tuple[int, list[tuple[str, str]]]:
+    """The page count and the non-empty, cleaned lines of a PDF's text layer with their page
+    (「第2页」), running page numbers left out. ``PdfLocked`` for a password; a damaged file
+    raises ``pypdfium2.PdfiumError``. A scan gives (almost) no lines: see ``has_text``."""
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            from report_kit.ingest import _Refused
-
-            fix = "请提供未加密的PDF，或提供网页版、Word版报告。"
-            raise _Refused(
-                [emit("F.unsupported", {"reason": "PDF设置了打开密码", "how_to_fix": fix})]
-            ) from None
+            raise PdfLocked from None
         raise
     try:
         pages = len(pdf)
@@ -65,9 +66,23 @@ def read_pdf(data: bytes, clean) -> Document:
                     lines.append((line, f"第{index + 1}页"))
     finally:
         pdf.close()
-    if sum(len(line) for line, _ in lines) < MIN_TEXT:
-        from report_kit.ingest import _Refused
+    return pages, lines
 
+
+def has_text(lines: list[tuple[str, str]]) -> bool:
+    """Enough text for a text layer (a scanner's stray marks are not one)."""
+    return sum(len(line) for line, _ in lines) >= MIN_TEXT
+
+
+def read_pdf(data: bytes, clean) -> Document:
+    from report_kit.ingest import _Refused
+
+    try:
+        pages, lines = page_lines(data, clean)
+    except PdfLocked:
+        fix = "请提供未加密的PDF，或提供网页版、Word版报告。"
+        raise _Refused([emit("F.unsupported", {"reason": "PDF设置了打开密码", "how_to_fix": fix})]) from None
+    if not has_text(lines):
         raise _Refused([emit("R.no_text_layer", {"reason": f"共{pages}页，没有文字"})])
     document = Document("pdf")
     widest = max(len(prose(line)) for line, _ in lines)

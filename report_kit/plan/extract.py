@@ -2,16 +2,15 @@
 
 A plan needs only its text: paragraphs in reading order, and a Word or HTML table kept as rows
 of cells so that a vertically merged cell (牵头单位 over several tasks) is known to be merged.
-Word and HTML go through the report importer's readers (``report_kit.ingest``: zip guard,
-gridSpan/vMerge and rowspan/colspan grids, charset, traditional → simplified); plain text keeps
-its raw lines here, because a table copied into text is told apart by its tabs and blank lines.
+Word, HTML and PDF go through the report importer's readers (``report_kit.ingest``: zip guard,
+gridSpan/vMerge and rowspan/colspan grids, charset, traditional → simplified, PDFium's text
+layer without running page numbers); plain text keeps its raw lines here, because a table
+copied into text is told apart by its tabs and blank lines.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,26 +153,25 @@ def _grid_table(grid: list[list[str | None]]) -> Table:
     return table
 
 
-# --- PDF --------------------------------------------------------------------------------
+# --- PDF: the report importer's text layer (report_kit.ingest.pdf) -----------------------
 
 
 def _pdf(path: Path) -> list:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        raise PlanError(
-            "读取PDF需要poppler的pdftotext程序，本机未安装：请安装poppler-utils，或把工作要点另存为.docx/.txt。"
-        )
+    """The lines of a PDF's text layer, read like a published report's (``ingest.pdf``)."""
+    import pypdfium2 as pdfium
+
+    from report_kit.ingest.pdf import PdfLocked, has_text, page_lines
+
     try:
-        done = subprocess.run(
-            [tool, "-enc", "UTF-8", "-nopgbrk", str(path), "-"], capture_output=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        raise PlanError(f"PDF文件“{path.name}”无法读取。") from None
-    if done.returncode != 0:
-        raise PlanError(f"PDF文件“{path.name}”无法读取：文件已损坏或已加密。")
-    text = done.stdout.decode("utf-8", "replace")
-    if not text.strip():
+        _, lines = page_lines(path.read_bytes(), _cleaned)
+    except PdfLocked:
+        raise PlanError(
+            f"PDF文件“{path.name}”设置了打开密码：请提供未加密的PDF，或Word、文本格式的工作要点。"
+        ) from None
+    except (OSError, pdfium.PdfiumError):
+        raise PlanError(f"PDF文件“{path.name}”无法读取：文件已损坏，或不是PDF格式。") from None
+    if not has_text(lines):
         raise PlanError(
             f"PDF文件“{path.name}”中没有文字层（可能是扫描件或图片）：请提供可复制文字的PDF、Word或文本文件。"
         )
-    return _text_lines(text)
+    return [line for line, _ in lines]
