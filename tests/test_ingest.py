@@ -334,3 +334,38 @@ def test_title_variants(html, title):
     damaged = html.replace("<h1>轮台县市场监督管理局2024年政府信息公开工作年度报告</h1>", f"<h1>{title}</h1>")
     read = read_html(damaged).submission
     assert (read["unit"]["name"], read["year"]) == ("轮台县市场监督管理局", 2024)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "level"),
+    [
+        ("新疆维吾尔自治区人民政府", "government", "province"),
+        ("广西壮族自治区南宁市财政局", "department", "city"),
+        ("巴音郭楞蒙古自治州人民政府", "government", "city"),
+        ("巴音郭楞蒙古自治州民政局", "department", "city"),
+        ("锡林郭勒盟行政公署", "government", "city"),
+        ("阿克苏地区行政公署", "government", "city"),
+        ("阿克苏地区行署办公室", "government", "city"),
+        ("新疆维吾尔自治区巴音郭楞蒙古自治州轮台县人民政府", "government", "county"),
+        ("长白朝鲜族自治县人民政府", "government", "county"),
+        ("鄂温克族自治旗人民政府", "government", "county"),
+        ("贵州省人民政府", "government", "province"),  # 州 inside a place name
+        ("杭州市西湖区人民政府", "government", "county"),
+        ("荆州市沙市区人民政府", "government", "county"),
+        ("北京市人民政府", "government", "province"),  # a 直辖市
+        ("北京市朝阳区人民政府", "government", "county"),
+        ("轮台县市场监督管理局", "department", "county"),
+        ("轮台县城市管理局", "department", "county"),
+        ("轮台县轮台镇人民政府", "township", "township"),
+    ],
+)
+def test_unit_kind_and_level_are_guessed_from_the_name(name, kind, level):
+    from report_kit.ingest.meta import unit_kind
+
+    assert unit_kind(name)[:2] == (kind, level)
+
+
+def test_a_prefecture_report_is_read_as_city_level(html):
+    prefecture = html.replace("轮台县市场监督管理局", "阿克苏地区行政公署")
+    unit = read_html(prefecture).submission["unit"]
+    assert (unit["name"], unit["kind"], unit["level"]) == ("阿克苏地区行政公署", "government", "city")

@@ -313,12 +313,40 @@ def unit_kind(name: str | None) -> tuple[str, str, str]:
             kind, level = rule["kind"], rule["level"]
             break
     if level is None:
-        levels = data["level_by_name"]
-        plain = name
-        for word in levels["ignore"]:
-            plain = plain.replace(word, "")
-        level = next(
-            (rule["level"] for rule in levels["order"] if any(w in plain for w in rule["words"])), "county"
-        )
+        level = level_of_name(name)
     scope = "government" if kind in ("government", "township") else "agency"
     return kind, level, scope
+
+
+LEVEL_ORDER = ("township", "county", "city", "province")
+
+
+def level_of_name(name: str) -> str:
+    """The administrative level named last in a unit's name, by the ``level_by_name`` table.
+
+    The name is read as words, the longest first at each place, so 「自治区」 is not 「区」 and
+    「地区行政公署」 is a prefecture; a division word right before another one belongs to a
+    place name (「贵州省」 is a province, not a 州). The lowest level found wins, so a county
+    department under a long region prefix is county-level; the 直辖市 are provinces.
+    """
+    table = ingest_data()["level_by_name"]
+    words: dict[str, str | None] = dict.fromkeys(table["ignore"])
+    words.update(table["words"])
+    longest = max(map(len, words))
+    tokens: list[str | None] = []  # the level of each word read; None for an ignored word
+    at = 0
+    while at < len(name):
+        for size in range(min(longest, len(name) - at), 0, -1):
+            if name[at : at + size] in words:
+                tokens.append(words[name[at : at + size]])
+                at += size
+                break
+        else:
+            tokens.append("")  # any other character
+            at += 1
+    found = [
+        level
+        for index, level in enumerate(tokens)
+        if level and not (index + 1 < len(tokens) and tokens[index + 1])
+    ]
+    return min(found, key=LEVEL_ORDER.index) if found else table["default"]
