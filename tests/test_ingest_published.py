@@ -30,6 +30,15 @@ def test_pipe_rows_with_colspan_leftovers():
     assert report.valid, [f.message for f in report.findings if f.severity == "error"]
 
 
+def test_recognised_format_says_what_the_user_can_do():
+    """R.format is only information: its suggestion says nothing needs fixing and what to look at
+    when the recognition is wrong, instead of a bare explanation under 「修改建议」."""
+    (finding,) = read_document(FIXTURES / "pipe-rows-colspan-leftovers.txt").findings
+    assert finding.rule == "R.format" and finding.severity == "info"
+    assert "2021年版" in finding.message and "“本年制发件数”" in finding.message
+    assert finding.suggestion.startswith("无需修改") and "行列名称" in finding.suggestion
+
+
 def test_cell_per_line_with_lone_pipes_for_blank_cells():
     result = read_document(FIXTURES / "cell-per-line-blank-pipes.txt")
     read = result.submission
