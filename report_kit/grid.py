@@ -26,6 +26,17 @@ class GridCell:
     value_type: str = "count"  # count | amount
 
 
+def rows_of(cells, height: int) -> list[list]:
+    """Cells (anything with ``row`` and ``col``) grouped by the row they start in, left to right:
+    the order both a layout grid and a drawn report table are written in."""
+    grouped: list[list] = [[] for _ in range(height)]
+    for cell in cells:
+        grouped[cell.row].append(cell)
+    for row in grouped:
+        row.sort(key=lambda c: c.col)
+    return grouped
+
+
 @dataclass
 class Grid:
     table: str
@@ -40,12 +51,7 @@ class Grid:
 
     def rows(self) -> list[list[GridCell]]:
         """Cells grouped by the row they start in, left to right."""
-        grouped: list[list[GridCell]] = [[] for _ in range(self.height)]
-        for cell in self.cells:
-            grouped[cell.row].append(cell)
-        for row in grouped:
-            row.sort(key=lambda c: c.col)
-        return grouped
+        return rows_of(self.cells, self.height)
 
     def data_cells(self) -> list[GridCell]:
         return [c for c in self.cells if c.kind == "data"]

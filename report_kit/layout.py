@@ -15,14 +15,11 @@ from pathlib import Path
 from report_kit.settings import SCHEMA_DIR
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
+class _Labelled:
+    """A row or column: its official label, and the short one where the layout gives it."""
+
     label: str
-    type: str = "count"
-    tags: tuple[str, ...] = ()
-    short: str | None = None
-    unit: str | None = None
+    short: str | None
 
     @property
     def short_label(self) -> str:
@@ -30,7 +27,17 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Row:
+class Column(_Labelled):
+    key: str
+    label: str
+    type: str = "count"
+    tags: tuple[str, ...] = ()
+    short: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Row(_Labelled):
     key: str
     path: str  # pointer relative to the table pointer, e.g. "results/withheld/state_secret"
     label: str
@@ -39,10 +46,6 @@ class Row:
     short: str | None = None
     group: str | None = None
     block: int = 0
-
-    @property
-    def short_label(self) -> str:
-        return self.short or self.label
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 from report_kit.findings import Finding
 from report_kit.formats import revision_of
-from report_kit.grid import Grid, table_grid
+from report_kit.grid import Grid, rows_of, table_grid
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING, resolve
 from report_kit.settings import SEVERITY_LABELS
@@ -107,12 +107,7 @@ class Table:
 
     def rows(self) -> list[list[TableCell]]:
         """Cells grouped by the row they start in, left to right."""
-        grouped: list[list[TableCell]] = [[] for _ in range(self.height)]
-        for cell in self.cells:
-            grouped[cell.row].append(cell)
-        for row in grouped:
-            row.sort(key=lambda c: c.col)
-        return grouped
+        return rows_of(self.cells, self.height)
 
 
 @dataclass(frozen=True)

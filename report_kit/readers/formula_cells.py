@@ -19,6 +19,7 @@ import zipfile
 from html import unescape
 
 from report_kit.readers.zip_guard import MAX_SHEET_BYTES, MemberTooLarge, open_member_limited
+from report_kit.workbook_map import column_letter
 
 _SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -39,14 +40,6 @@ def _attributes(text: bytes) -> dict[bytes, str]:
         m.group(1): unescape((m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8"))
         for m in _ATTR.finditer(text)
     }
-
-
-def _letters(column: int) -> str:
-    text = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -98,7 +91,7 @@ def hidden_values(
                 if _NO_POSITION.search(data):
                     return None  # a cell whose position is implied by order
                 for row, col in cells:  # a blank sheet has 175 of them: each found by a C-level search
-                    letters = _letters(col)
+                    letters = column_letter(col)
                     match = re.search(
                         rb'<c\s[^>]*?\br=["\']'
                         + f"{letters}{row}".encode()
