@@ -38,7 +38,7 @@ def read_submission(path: str | os.PathLike) -> ReadResult:
         if sniffed.kind == "xlsx":
             from report_kit.readers.xlsx import read_workbook
 
-            return read_workbook(path)
+            return read_workbook(path, sniffed.workbook)
         return ReadResult(None, [emit("F.unsupported", {"reason": str(sniffed.kind), "how_to_fix": ""})])
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise

@@ -13,13 +13,13 @@ is extracted to disk and the input is opened read-only.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from report_kit import settings
 from report_kit.catalogue import emit
@@ -27,6 +27,7 @@ from report_kit.findings import Finding
 from report_kit.readers.zip_guard import (
     SAVE_AS_XLSX,
     UTF8_BOM,
+    Members,
     MemberTooLarge,
     check_members,
     check_xml_heads,
@@ -80,6 +81,9 @@ class Sniffed:
     kind: str | None  # "json", "yaml", "xlsx" or None when refused
     findings: tuple[Finding, ...]
     data: bytes | None = None  # json/yaml only: the bytes already read, UTF-8 BOM removed
+    # xlsx only: the bytes checked and the members read in full, for the reader (not part
+    # of the verdict, so not compared)
+    workbook: Members | None = field(default=None, compare=False, repr=False)
 
 
 def sniff(path: str | os.PathLike) -> Sniffed:
@@ -117,18 +121,18 @@ def _sniff(path: Path) -> Sniffed:
         os.close(fd)
         raise
     with os.fdopen(fd, "rb") as handle:
-        head = handle.read(8)
-        handle.seek(0)
-        if head.startswith(ZIP_MAGICS):
-            sniffed = _sniff_zip(handle)
-            if suffix in _MACRO_SUFFIXES:
-                # Named as a macro workbook: Excel and WPS open it as one, so it is refused
-                # like one even when this copy happens to hold no macros.
-                reason = f"启用宏的工作簿（{suffix}）"
-                raise _refuse("F.unsupported", reason=reason, how_to_fix=SAVE_AS_XLSX)
-            return sniffed
+        # Read once: the zip guard and the reader then work on these bytes, so what is parsed
+        # is what was checked, and the file is not opened again (a workbook is ~30 KB).
         data = handle.read(settings.MAX_INPUT_BYTES + 1)
     _check_size(len(data))  # the file may have grown since fstat
+    if data.startswith(ZIP_MAGICS):
+        sniffed = _sniff_zip(data)
+        if suffix in _MACRO_SUFFIXES:
+            # Named as a macro workbook: Excel and WPS open it as one, so it is refused
+            # like one even when this copy happens to hold no macros.
+            reason = f"启用宏的工作簿（{suffix}）"
+            raise _refuse("F.unsupported", reason=reason, how_to_fix=SAVE_AS_XLSX)
+        return sniffed
     if data.startswith(OLE2_MAGIC):
         raise _ole2_refusal(data, suffix)
     return _sniff_text(data, suffix)
@@ -149,12 +153,12 @@ def _size(n: int) -> str:
 # --- zip containers -------------------------------------------------------------------
 
 
-def _sniff_zip(handle: IO[bytes]) -> Sniffed:
-    with open_zip(handle) as zf:
+def _sniff_zip(data: bytes) -> Sniffed:
+    with open_zip(io.BytesIO(data)) as zf:
         check_members(zf)
         _identify_zip(zf)
-        check_xml_heads(zf)
-    return Sniffed("xlsx", ())
+        complete = check_xml_heads(zf)
+    return Sniffed("xlsx", (), workbook=Members(data, complete))
 
 
 def _identify_zip(zf: zipfile.ZipFile) -> None:

@@ -24,9 +24,9 @@ label cells are not where the map says (rows inserted or deleted, sheets renamed
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
-import zipfile
 from typing import Any
 
 from report_kit.catalogue import emit, load_catalogue
@@ -36,6 +36,7 @@ from report_kit.formats import current, revision, template_revisions
 from report_kit.layout import load_layout
 from report_kit.readers.base import ReadResult
 from report_kit.readers.cell_values import BLANK, CellProblem, coerce, plain_text
+from report_kit.readers.zip_guard import Members
 from report_kit.workbook_map import (
     GUIDE_SHEET,
     KNOWN_VERSIONS,
@@ -55,11 +56,13 @@ MAX_CUSTOM_XML = 1 << 20
 # ---------------------------------------------------------------- entry point
 
 
-def read_workbook(path: str | os.PathLike) -> ReadResult:
+def read_workbook(path: str | os.PathLike, checked: Members | None = None) -> ReadResult:
     """Read a filled report_kit template; never raises for a bad workbook.
 
     The file is expected to have passed :func:`report_kit.readers.sniff.sniff` (zip bombs,
     XML entities, macros); calamine's zip reader also stops at each member's declared size.
+    ``checked`` is what sniff read: the file's bytes and the members it decompressed, which
+    are then read from memory instead of from the path again.
     """
     import python_calamine
 
@@ -72,22 +75,26 @@ def read_workbook(path: str | os.PathLike) -> ReadResult:
     )
     path = os.fspath(path)
     try:
-        book = python_calamine.CalamineWorkbook.from_path(path)
+        if checked is not None:
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+        else:
+            book = python_calamine.CalamineWorkbook.from_path(path)
     except errors as exc:
         return ReadResult(None, [emit("F.corrupt", {"reason": _calamine_reason(exc)})], kind="xlsx")
     try:
-        return _read_book(book, path)
+        return _read_book(book, path, checked)
     except errors as exc:  # a damaged sheet shows only when calamine parses it
         return ReadResult(None, [emit("F.corrupt", {"reason": _calamine_reason(exc)})], kind="xlsx")
     finally:
         book.close()
 
 
-def _read_book(book, path: str) -> ReadResult:
+def _read_book(book, path: str, checked: Members | None) -> ReadResult:
     if not book.sheet_names:  # no xl/workbook.xml, or one that lists nothing
         reason = "工作簿中没有任何工作表"
         return ReadResult(None, [emit("F.corrupt", {"reason": reason})], kind="xlsx")
-    version, fmt = _identify(book, path)
+    source = checked if checked is not None else path
+    version, fmt = _identify(book, source)
     if version is None:
         return _refuse("not_template")
     wmap = workbook_map(version, fmt)
@@ -102,7 +109,7 @@ def _read_book(book, path: str) -> ReadResult:
     sheets, problem = _load_sheets(book, wmap)
     if problem:
         return problem
-    return _read(path, wmap, sheets)
+    return _read(path, wmap, sheets, source)
 
 
 def _calamine_reason(exc: Exception) -> str:
@@ -128,7 +135,7 @@ def _refuse(variant: str, values: dict | None = None, locations: tuple[Location,
 # ---------------------------------------------------------------- identification and structure
 
 
-def _identify(book, path: str) -> tuple[str | None, str]:
+def _identify(book, source: str | Members) -> tuple[str | None, str]:
     """Template version and format revision: from the hidden sheet, else the document properties.
 
     LibreOffice turns the veryHidden sheet into a plain hidden one and keeps custom
@@ -141,7 +148,7 @@ def _identify(book, path: str) -> tuple[str | None, str]:
         for row in book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False):
             if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() in META_KEYS:
                 values[row[0].strip()] = plain_text(row[1])
-    properties = _custom_properties(path)
+    properties = _custom_properties(source)
     if properties.get(PROPERTY_VERSION):
         copy = {
             "template_version": properties[PROPERTY_VERSION],
@@ -155,12 +162,9 @@ def _identify(book, path: str) -> tuple[str | None, str]:
     return version, values.get("format") or current().id
 
 
-def _custom_properties(path: str) -> dict[str, str]:
-    from report_kit.readers.zip_guard import open_member_limited
-
+def _custom_properties(source: str | Members) -> dict[str, str]:
     try:
-        with zipfile.ZipFile(path) as archive:
-            data = open_member_limited(archive, "docProps/custom.xml", MAX_CUSTOM_XML)
+        data = Members.of(source).read("docProps/custom.xml", MAX_CUSTOM_XML)
         from defusedxml.ElementTree import fromstring
 
         root = fromstring(data)
@@ -219,7 +223,7 @@ def _value(rows: Rows, row: int, col: int) -> Any:
 # ---------------------------------------------------------------- reading values
 
 
-def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
+def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows], source: str | Members) -> ReadResult:
     """Every slot's value, in the canonical key order of the layout.
 
     Values come out already in canonical form (enum keys, ISO dates, ``format`` as text),
@@ -249,7 +253,7 @@ def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
             continue
         values[slot.pointer] = value
     if blanks:
-        findings.extend(_blank_numbers(path, blanks, values))
+        findings.extend(_blank_numbers(path, blanks, values, source))
     if str(values.get("/format", wmap.format)).translate(FULLWIDTH).strip() != wmap.format:
         findings.append(_format_changed(wmap, values["/format"]))
     values["/format"] = wmap.format  # the tables are those of the template, whatever the cell says
@@ -263,7 +267,9 @@ def _read(path: str, wmap: WorkbookMap, sheets: dict[str, Rows]) -> ReadResult:
     return ReadResult(submission, findings, source_map=wmap.source_map(), kind="xlsx")
 
 
-def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> list[Finding]:
+def _blank_numbers(
+    path: str, blanks: list[Slot], values: dict[str, Any], source: str | Members
+) -> list[Finding]:
     """Blank number cells count as 0 with a warning, unless openpyxl finds a formula there."""
     from report_kit.readers.formula_cells import hidden_values
 
@@ -271,7 +277,7 @@ def _blank_numbers(path: str, blanks: list[Slot], values: dict[str, Any]) -> lis
     wanted: dict[str, set[tuple[int, int]]] = {}
     for slot in blanks:
         wanted.setdefault(slot.sheet, set()).add((slot.row, slot.col))
-    found = hidden_values(path, wanted)  # the sheet XML, read directly: ~1 ms
+    found = hidden_values(source, wanted)  # the sheet XML, read directly
     if found is not None:
         formulas, results = found
     else:  # a form of sheet XML the scanner does not follow: openpyxl, ~25 ms

@@ -9,6 +9,7 @@ parser sees it; only the central directory and the first few KB of each member a
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -115,14 +116,13 @@ def check_members(zf: zipfile.ZipFile) -> None:
         raise refuse("F.too_large", reason=reason)
     seen: set[str] = set()
     for info in infos:
-        name = _show(info.filename)
         if info.file_size > RATIO_APPLIES_ABOVE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            reason = f"成员“{name}”的压缩比超过{MAX_RATIO}倍，解压后{_size(info.file_size)}（疑似压缩炸弹）"
+            reason = f"成员“{_show(info.filename)}”的压缩比超过{MAX_RATIO}倍，解压后{_size(info.file_size)}（疑似压缩炸弹）"
             raise refuse("F.too_large", reason=reason)
         if _escapes(info.filename):
-            raise refuse("F.hostile", reason=f"压缩包成员的路径“{name}”指向压缩包之外")
+            raise refuse("F.hostile", reason=f"压缩包成员的路径“{_show(info.filename)}”指向压缩包之外")
         if info.filename in seen:
-            raise refuse("F.hostile", reason=f"压缩包内有两个同名成员“{name}”")
+            raise refuse("F.hostile", reason=f"压缩包内有两个同名成员“{_show(info.filename)}”")
         seen.add(info.filename)
         if info.flag_bits & 0x1:
             raise refuse(
@@ -155,37 +155,89 @@ def open_member_limited(zf: zipfile.ZipFile, name: str, limit: int, chunk: int =
     Declared sizes are written by whoever made the file. This bounds memory by what was
     actually decompressed, whatever the central directory claims.
     """
-    parts: list[bytes] = []
-    size = 0
     with zf.open(name) as member:
-        while block := member.read(chunk):
-            size += len(block)
-            if size > limit:
-                raise MemberTooLarge(f"zip member {name!r} exceeds {limit} bytes")
-            parts.append(block)
+        return _read_limited(member, name, limit, chunk)
+
+
+def _read_limited(
+    member: IO[bytes], name: str, limit: int, chunk: int = 64 * 1024, head: bytes = b""
+) -> bytes:
+    parts: list[bytes] = [head]
+    size = len(head)
+    while block := member.read(chunk):
+        size += len(block)
+        if size > limit:
+            raise MemberTooLarge(f"zip member {name!r} exceeds {limit} bytes")
+        parts.append(block)
     return b"".join(parts)
 
 
-def check_xml_heads(zf: zipfile.ZipFile) -> None:
+class Members:
+    """A checked workbook's bytes and the members the guard already decompressed to the end.
+
+    The guard has to read every worksheet in full (its extent) and reads every small part
+    whole with its head, so the reader takes them from here instead of opening the zip and
+    decompressing them again; calamine reads the same bytes the guard checked, not whatever
+    the path names by then. ``members`` of a workbook that did not pass the guard is empty
+    and every member comes from the zip.
+    """
+
+    def __init__(self, data: bytes, complete: dict[str, bytes] | None = None) -> None:
+        self.data = data
+        self.complete = complete if complete is not None else {}
+
+    @classmethod
+    def of(cls, source: str | os.PathLike | Members) -> Members:
+        if isinstance(source, Members):
+            return source
+        with open(source, "rb") as handle:
+            return cls(handle.read())
+
+    def read(self, name: str, limit: int) -> bytes:
+        """One member's bytes; KeyError when absent, MemberTooLarge past ``limit``."""
+        found = self.complete.get(name)
+        if found is not None:
+            if len(found) > limit:
+                raise MemberTooLarge(f"zip member {name!r} exceeds {limit} bytes")
+            return found
+        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+            return open_member_limited(zf, name, limit)
+
+
+def check_xml_heads(zf: zipfile.ZipFile) -> dict[str, bytes]:
     """Refuse any XML part that declares a DTD: no genuine Excel/WPS/LibreOffice file does.
 
     Every member is checked, not only ``*.xml``: openpyxl follows relationships, so a
-    worksheet may be stored under any name. Only the first few KB are decompressed.
+    worksheet may be stored under any name. Only the first few KB are decompressed, except
+    for worksheets, whose extent is checked. Returns the members read to their end (every
+    worksheet, and every member no longer than a head), for :class:`Members`.
     """
+    complete: dict[str, bytes] = {}
     for info in zf.infolist():
         if info.is_dir():
             continue
         with zf.open(info) as member:
             head = member.read(XML_HEAD_BYTES)
-        if _declares_dtd(head):
-            reason = "工作簿的XML中含有DOCTYPE/ENTITY声明（可能是XML实体炸弹）"
-            raise refuse("F.hostile", reason=reason)
-        if _WORKSHEET_ROOT.search(head):
-            _check_extent(zf, info)
-        elif (declared := _SST_COUNT.search(head)) and int(declared.group(1)) > info.file_size:
+            if _declares_dtd(head):
+                reason = "工作簿的XML中含有DOCTYPE/ENTITY声明（可能是XML实体炸弹）"
+                raise refuse("F.hostile", reason=reason)
+            if _WORKSHEET_ROOT.search(head):
+                try:
+                    data = _read_limited(member, info.filename, MAX_SHEET_BYTES, head=head)
+                except MemberTooLarge:
+                    raise refuse(
+                        "F.too_large", reason=f"工作表“{_show(info.filename)}”异常庞大（疑似压缩炸弹）"
+                    ) from None
+                _check_extent(data)
+                complete[info.filename] = data
+                continue
+        if (declared := _SST_COUNT.search(head)) and int(declared.group(1)) > info.file_size:
             # calamine reserves memory for the declared number of shared strings up front
             reason = f"共享字符串表声明有{int(declared.group(1))}项，与实际内容不符（可能是恶意构造的文件）"
             raise refuse("F.hostile", reason=reason)
+        if len(head) < XML_HEAD_BYTES:  # read to its end (zipfile checked the CRC there)
+            complete[info.filename] = head
+    return complete
 
 
 # A worksheet's cells: calamine builds a dense grid from the first to the last used cell, so
@@ -196,6 +248,9 @@ _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 # every <c> and <row> tag; the groups hold the position when it is the first attribute
 _FIRST_REF = re.compile(rb'<(?:c|row)(?: r="([A-Za-z]*)([0-9]+)"|[\s/>])')
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+# a row or cell whose position is not its first attribute, or lies at row 1000 or column AAA
+# and beyond: only such a sheet needs every position counted (one C-level search otherwise)
+_UNUSUAL_OR_FAR = re.compile(rb"""<(?:c|row)(?=[\s/>])(?! r="[A-Za-z]{0,2}[0-9]{1,3}")""")
 MAX_SHEET_CELLS = 1_000_000  # the template's largest sheet spans 360 cells
 MAX_SHEET_BYTES = 64 * 1024 * 1024
 
@@ -207,13 +262,9 @@ def _column(letters: bytes) -> int:
     return number
 
 
-def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    try:
-        data = open_member_limited(zf, info.filename, MAX_SHEET_BYTES)
-    except MemberTooLarge:
-        raise refuse(
-            "F.too_large", reason=f"工作表“{_show(info.filename)}”异常庞大（疑似压缩炸弹）"
-        ) from None
+def _check_extent(data: bytes) -> None:
+    if b":row" not in data and b":c" not in data and not _UNUSUAL_OR_FAR.search(data):
+        return  # every position written first, all above row 1000 and left of column AAA: ≤ 999 × 702 cells
     refs = _FIRST_REF.findall(data)
     if b":row" not in data and b":c" not in data and all(number for _, number in refs):
         # the usual case (Excel, WPS, LibreOffice, openpyxl): every row and cell names its position
