@@ -17,6 +17,7 @@ from report_kit.commands.options import (
     deadline_option,
     format_option,
     lookup_inputs,
+    output_file_option,
     plan_option,
     previous_option,
     refuse_input,
@@ -53,7 +54,7 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @format_option("输出格式：text（中文清单）、json、csv。", FORMATS)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件，而不是屏幕。")
+@output_file_option("把结果写入文件，而不是屏幕。")
 @click.option(
     "--annotate",
     type=click.Path(dir_okay=False),

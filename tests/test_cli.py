@@ -157,3 +157,25 @@ def test_every_translated_click_message_occurs_in_the_installed_click():
     from importlib.metadata import version
 
     assert ".".join(version("click").split(".")[:2]) in TESTED_CLICK_VERSIONS
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["batch", "{inbox}", "-o", "{out}"],
+        ["template", "-o", "{out}", "--year", "2024"],
+        ["plan", "read", "{plan}"],
+        ["serve", "{out}"],
+    ],
+)
+def test_a_missing_roster_is_the_same_usage_error_everywhere(tmp_path, command):
+    """Every command with --roster reads it through one helper: exit 2, naming the option."""
+    inbox = tmp_path / "报告"
+    inbox.mkdir()
+    plan = tmp_path / "要点.txt"
+    plan.write_text("一、深化主动公开\n1. 公开预算。\n责任单位：县财政局\n", encoding="utf-8")
+    values = {"inbox": str(inbox), "out": str(tmp_path / "输出"), "plan": str(plan)}
+    args = [part.format(**values) for part in command]
+    result = run(*args, "--roster", str(tmp_path / "没有的名单.csv"))
+    assert result.exit_code == 2, result.output
+    assert "名单文件" in result.output and "不存在" in result.output and "--roster" in result.output

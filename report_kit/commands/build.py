@@ -19,6 +19,7 @@ from report_kit.atomic import same_file
 from report_kit.commands.options import (
     archive_lookup_option,
     lookup_inputs,
+    output_file_option,
     plan_option,
     previous_option,
     refuse_input,
@@ -37,12 +38,7 @@ def _echo_findings(report) -> None:
 
 @click.command()
 @click.argument("submission", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="要生成的Word文档；默认为当前目录下的“<单位名称><年度>年政府信息公开工作年度报告.docx”。",
-)
+@output_file_option("要生成的Word文档；默认为当前目录下的“<单位名称><年度>年政府信息公开工作年度报告.docx”。")
 @click.option(
     "--html", "html_path", type=click.Path(dir_okay=False), help="同时生成网页版（单个.html文件）。"
 )

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from report_kit.atomic import same_file
-from report_kit.commands.options import format_option
+from report_kit.commands.options import format_option, output_file_option
 
 OUTPUT_SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -30,12 +30,7 @@ def _serialise(submission: dict, suffix: str) -> str:
 
 @click.command("import")
 @click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="（单个报告）把读出的填报数据写入该文件：.json 或 .yaml。",
-)
+@output_file_option("（单个报告）把读出的填报数据写入该文件：.json 或 .yaml。")
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False),

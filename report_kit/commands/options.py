@@ -38,6 +38,11 @@ def archive_lookup_option(help: str = "从年报库（report-kit archive）中�
     return click.option("--archive", "archive_path", type=click.Path(), help=help)
 
 
+def output_file_option(help: str):
+    """``-o/--output``: the one file a command writes (a folder there is a usage error)."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), help=help)
+
+
 def force_option(help: str = "允许覆盖已存在的输出文件（默认不覆盖，以免丢失已填写的内容）。"):
     return click.option("--force", is_flag=True, help=help)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from report_kit.commands.options import archive_lookup_option, load_roster
+from report_kit.commands.options import archive_lookup_option, load_roster, output_file_option
 
 
 @click.group()
@@ -30,12 +30,7 @@ def open_alias_archive(archive_path):
 
 @plan.command("read")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="写出分工台账：.json（供 --plan 使用）或 .xlsx（打印用）。",
-)
+@output_file_option("写出分工台账：.json（供 --plan 使用）或 .xlsx（打印用）。")
 @click.option(
     "--roster",
     "roster_path",
