@@ -8,9 +8,11 @@ A sentence with an explicit number wins over a negation (「未收到」) in the
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from report_kit.catalogue import Rule
 from report_kit.chinese_numbers import CHINESE_NUMERAL_CHARS, NUMBER_PATTERN, is_estimate, parse_number
@@ -19,6 +21,7 @@ from report_kit.layout import Layout
 from report_kit.rules.base import Check, NotEvaluated, format_number, location, plain
 from report_kit.rules.context import Context
 from report_kit.rules.needles import Needles, needles
+from report_kit.settings import SCHEMA_DIR
 from report_kit.years import as_year
 
 SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
@@ -27,9 +30,25 @@ CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 MAX_QUOTE = 160
 
 
+@functools.cache
+def text_words() -> dict:
+    """``schemas/text-words.json``: the Chinese words these rules need besides each rule's own
+    patterns (another period, an opening time clause, estimate marks). Read once per process."""
+    with open(Path(SCHEMA_DIR) / "text-words.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _chars(key: str) -> str:
+    return "".join(re.escape(ch) for ch in text_words()[key])
+
+
 # A number the prose states, not an estimate: 「数十件」「几十件」「十余件」「二十多起」 are none.
 # Digits after 数 are a count (「申请总数112件」); only a numeral word after 数/几 is an estimate.
-CLAIM_NUMBER = r"(?:(?<![数几])|(?=[0-9０-９]))" + NUMBER_PATTERN + r"(?![余多几来])"
+CLAIM_NUMBER = (
+    rf"(?:(?<![{_chars('estimate_before')}])|(?=[0-9０-９]))"
+    + NUMBER_PATTERN
+    + rf"(?![{_chars('estimate_after')}])"
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +80,10 @@ _HAS_NUMBER = re.compile(r"[0-9０-９" + CHINESE_NUMERAL_CHARS + r"]")
 
 
 def default_text_pointers(layout: Layout) -> list[str]:
-    """Prose where figures are reported: 一 and 六. Section 五 talks about last year and plans."""
-    return [item["pointer"] for item in layout.text_items if item["section"] in ("overview", "other")]
+    """Prose where the year's figures are reported: the sections the layout marks
+    ``states_figures`` (一 and 六; 五 talks about last year and plans)."""
+    stating = {section["key"] for section in layout.sections if section.get("states_figures")}
+    return [item["pointer"] for item in layout.text_items if item["section"] in stating]
 
 
 class ClaimFinder:
@@ -129,19 +150,16 @@ class ClaimFinder:
                     break
 
 
-# Words that move a clause to another period: 「上年度共收到申请30件」「自2019年以来累计」;
-# a part of the year (「2022年上半年」「一季度」) is not the year's total either.
-# 「上年结转」 is this year's row 二 and stays.
-OTHER_PERIOD = re.compile(
-    r"上一?年(?!度?(?:无|没有)?(?:申请)?(?:结转|转结))|去年|前年|同期|累计|以来|历年|[上下]半年|季度"
-    r"|(?<![0-9０-９])([12][0-9]{3})\s*年"
-)
+# Words that move a clause to another period (``other_period`` of text-words.json): 「上年度共收到
+# 申请30件」「自2019年以来累计」; a part of the year (「2022年上半年」「一季度」) is not the year's
+# total either. A four-digit year (group 1) is another period unless it is the report's.
+OTHER_PERIOD = re.compile("|".join(text_words()["other_period"]) + r"|(?<![0-9０-９])([12][0-9]{3})\s*年")
 CLAUSE_START = re.compile(r"[，,；;。！？!?\n]")
 
 
 # An opening clause that is only a time is the time of the whole sentence: 「2022年上半年，全区共受理
 # 申请267件」. One that states something itself (「上年度收到申请30件，本年度未收到…」) is not.
-LEADING_TIME = re.compile(r".{0,10}?(?:年|年度|半年|季度|月|期间|年内)")
+LEADING_TIME = re.compile(r".{0,10}?(?:" + "|".join(text_words()["leading_time_ends"]) + ")")
 
 
 def _other_period(sentence: str, match: re.Match, year: int | None) -> bool:
