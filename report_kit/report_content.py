@@ -14,6 +14,7 @@ from :mod:`report_kit.grid`; this module only adds the sentences a report always
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ class Table:
     header_rows: int  # leading rows that repeat when the table breaks across pages
     cells: tuple[TableCell, ...]
     widths_mm: tuple[float, ...]  # planned column widths, summing to TEXT_WIDTH_MM
+    min_width_em: float  # narrowest legible width on a screen (below it the table scrolls)
 
     @property
     def head_rows(self) -> int:
@@ -255,6 +257,24 @@ def plan_widths(grid: Grid) -> tuple[float, ...]:
     return (*group_widths, label) + (data_width,) * n_data
 
 
+# A count of up to four digits with its cell padding; a row label wrapped to at most ~3 lines.
+DATA_MIN_EM = 3.0
+LABEL_MIN_EM = 7.0
+
+
+def legible_width_em(widths_mm: Sequence[float], label_columns: int) -> float:
+    """The narrowest width (em, to half an em) at which a table drawn with ``widths_mm`` stays
+    legible: every data column at least ``DATA_MIN_EM`` wide and the widest row-label column
+    at least ``LABEL_MIN_EM``. Derived from the planned widths, so a table of any revision
+    gets its width the way Word gets its column widths — the HTML page scrolls a table below
+    it rather than squeezing its digits apart."""
+    total = sum(widths_mm)
+    need = DATA_MIN_EM * total / min(widths_mm[label_columns:])
+    if label_columns:
+        need = max(need, LABEL_MIN_EM * total / max(widths_mm[:label_columns]))
+    return math.ceil(need * 2) / 2
+
+
 def cell_marks(findings: Iterable[Finding], suspects: Iterable[str] = ()) -> dict[str, str]:
     """JSON pointer → mark for the table cells a draft flags: every cell an *error* names
     (locations and ``involved``; warnings do not block the report and flag nothing), and the
@@ -279,6 +299,7 @@ def mark_legend(blocks: Iterable[Block]) -> str:
 
 def table_from_grid(grid: Grid, submission: dict, marks: dict[str, str] | None = None) -> Table:
     label_columns = min(c.col for c in grid.data_cells())
+    widths = plan_widths(grid)
     cells = []
     for cell in grid.cells:
         if cell.kind == "data":
@@ -303,7 +324,8 @@ def table_from_grid(grid: Grid, submission: dict, marks: dict[str, str] | None =
         height=grid.height,
         header_rows=grid.header_rows,
         cells=tuple(cells),
-        widths_mm=plan_widths(grid),
+        widths_mm=widths,
+        min_width_em=legible_width_em(widths, label_columns),
     )
 
 
@@ -326,6 +348,7 @@ def where(finding: Finding, layout: Layout, limit: int = 3) -> str:
 # The rule column fits an identifier of 18 characters (「T3.applicant_total」) on one line at
 # 10.5 pt, so that an id is not broken in the middle of a word in the printed annex.
 ANNEX_WIDTHS = (11.0, 38.0, 12.0, 40.0, 55.0)
+ANNEX_MIN_EM = 20.0  # the annex's text columns wrap to a phone
 
 
 def findings_table(findings: Sequence[Finding], layout: Layout) -> Table:
@@ -349,6 +372,7 @@ def findings_table(findings: Sequence[Finding], layout: Layout) -> Table:
         header_rows=1,
         cells=tuple(cells),
         widths_mm=ANNEX_WIDTHS,
+        min_width_em=ANNEX_MIN_EM,
     )
 
 

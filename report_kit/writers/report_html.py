@@ -29,9 +29,6 @@ _TITLE = '"方正小标宋简体", "华文中宋", STZhongsong, "Noto Serif CJK 
 
 KEEP_TOGETHER_ROWS = 16  # as the Word writer: 表二 (14 rows) and 表四 are never split across pages
 
-# Minimum widths at which a table is still legible; below them the table scrolls.
-_MIN_WIDTH = {"T2": "22em", "T3": "44em", "T4": "46em", "errors": "20em"}  # the annex wraps to a phone
-
 CSS = f"""
 :root {{ color-scheme: light; }}
 * {{ box-sizing: border-box; }}
@@ -168,9 +165,9 @@ def _sticky_columns(table: Table) -> dict[int, float] | None:
     in view while its numbers scroll. None for a table without row labels in its body."""
     rows = table.rows()[table.head_rows :]
     labels = {c.col + c.colspan for row in rows for c in row if c.kind == "label"}
-    if not labels or table.id not in _MIN_WIDTH:
+    if not labels:
         return None
-    width = float(_MIN_WIDTH[table.id].removesuffix("em"))
+    width = table.min_width_em
     total = sum(table.widths_mm)
     offsets, left = {}, 0.0
     for col in range(max(labels)):
@@ -203,7 +200,7 @@ def render_table(table: Table, number: int, mark: CellMark | None = None) -> str
     wrap_class = "table-wrap keep" if table.height <= KEEP_TOGETHER_ROWS else "table-wrap"
     out = [
         f'<div class="{wrap_class}" role="region" aria-labelledby="{caption_id}" tabindex="0">',
-        f'<table id="{_text(table.id)}" style="min-width: {_MIN_WIDTH.get(table.id, "30em")}">',
+        f'<table id="{_text(table.id)}" style="min-width: {table.min_width_em:g}em">',
         f'<caption id="{caption_id}">{_text(table.caption)}</caption>',
         "<colgroup>",
     ]
