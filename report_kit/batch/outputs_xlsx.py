@@ -37,9 +37,10 @@ from report_kit.batch.tables import (
     unit_or_guess,
 )
 from report_kit.catalogue import load_catalogue
-from report_kit.grid import all_grids
+from report_kit.grid import GridCell, all_grids
 from report_kit.layout import load_layout
 from report_kit.pointer import flatten
+from report_kit.writers.grid_sheet import draw_grid
 from report_kit.writers.safe_cells import safe_value
 from report_kit.writers.sheet_print import (
     break_pages,
@@ -229,6 +230,12 @@ class _Canvas:
     def put(self, row: int, col: int, value: Any, **style) -> None:
         self.cells[(row, col)] = _styled(self.ws, value, **style) if style else safe_value(value)
 
+    def merge(self, row: int, col: int, rowspan: int, colspan: int) -> None:
+        if rowspan > 1 or colspan > 1:
+            self.ws.merged_cells.add(
+                CellRange(min_col=col, min_row=row, max_col=col + colspan - 1, max_row=row + rowspan - 1)
+            )
+
     def flush(self) -> None:
         if not self.cells:
             return
@@ -267,33 +274,16 @@ def _aggregate_sheet(wb: Workbook, result: BatchResult) -> None:
         canvas.put(row, 1, grid.title, font=Font(bold=True, size=12))
         heights[row] = 20.0
         top = row + 1
-        for cell in grid.cells:
-            r, c = top + cell.row, starts[cell.col]
-            span = starts[cell.col + cell.colspan] - c
-            for rr in range(r, r + cell.rowspan):
-                for cc in range(c, c + span):
-                    canvas.put(rr, cc, None, border=BORDER)
-            if cell.kind == "data":
-                canvas.put(r, c, flat.get(cell.pointer), border=BORDER, alignment=CENTER)
-            elif cell.kind in ("header", "block"):
-                canvas.put(r, c, cell.text, border=BORDER, alignment=CENTER, font=HEADER_FONT)
-            else:
-                canvas.put(r, c, cell.text, border=BORDER, alignment=WRAP)
-            if cell.kind != "data" and cell.text:
-                # merged and wrapped labels are never auto-fitted (Excel, LibreOffice): give
-                # their rows the height the text needs, spread over the rows it spans
-                per_row = text_height(cell.text, COLUMN_WIDTH * span) / cell.rowspan
-                for rr in range(r, r + cell.rowspan):
-                    heights[rr] = max(heights.get(rr, ROW), per_row)
-            if cell.kind == "label" and cell.rowspan > 1 and cell.col > 0:
-                keep.append((r, r + cell.rowspan - 1))  # 表三's （三）不予公开 … on one page
-            if cell.rowspan > 1 or span > 1:
-                ws.merged_cells.add(
-                    CellRange(min_col=c, min_row=r, max_col=c + span - 1, max_row=r + cell.rowspan - 1)
-                )
+
+        def data(cell: GridCell, r: int, c: int) -> None:
+            canvas.put(r, c, flat.get(cell.pointer), border=BORDER, alignment=CENTER)
+
+        widths = [COLUMN_WIDTH * (starts[i + 1] - starts[i]) for i in range(grid.width)]
+        drawn = draw_grid(canvas, grid, top, starts, widths, data, spread_heights=True, row_height=ROW)
+        for r, height in drawn.heights.items():
+            heights[r] = max(heights.get(r, ROW), height)
+        keep += drawn.groups
         bottom = top + grid.height - 1
-        for rr in range(top, bottom + 1):
-            heights.setdefault(rr, ROW)
         keep += [(row, bottom), (row, top + grid.header_rows), (bottom - 1, bottom)]
         row = bottom + 2
     for col in range(1, width + 1):

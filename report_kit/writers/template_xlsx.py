@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from report_kit.atomic import atomic_path
 from report_kit.catalogue import load_catalogue
+from report_kit.grid import GridCell
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING
 from report_kit.settings import YEAR_RANGE
@@ -46,6 +47,7 @@ from report_kit.workbook_map import (
     column_letter,
     workbook_map,
 )
+from report_kit.writers.grid_sheet import SheetSink, draw_grid
 from report_kit.writers.safe_cells import sanitise_workbook
 from report_kit.writers.sheet_print import PORTRAIT_UNITS, break_pages, setup_print, text_height
 from report_kit.writers.template_prefill import PREVIOUS_NOTE, template_revision, template_values
@@ -63,7 +65,6 @@ from report_kit.writers.xlsx_styles import (
     TITLE_FONT,
     TOP_LEFT,
     UNLOCKED,
-    VERTICAL,
     merge,
     put_text,
     style_range,
@@ -381,47 +382,27 @@ def _table(
         hint += "浅绿色单元格已按上年报告预填，请核对。"
     _title(ws, grid.title, grid.width, hint)
     slots = {slot.pointer: slot for slot in wmap.slots_of(sheet)}
+
+    def data(cell: GridCell, row: int, col: int) -> None:
+        target = ws.cell(row, col)
+        target.protection, target.fill, target.alignment, target.font = UNLOCKED, INPUT_FILL, CENTER, NORMAL
+        value = _number_value(values.get(cell.pointer, MISSING))
+        if isinstance(value, str):
+            put_text(ws, row, col, value)
+        elif value is not None:
+            target.value = value
+        if cell.pointer in notes:
+            _comment(ws, slots[cell.pointer], notes[cell.pointer])
+            if PREVIOUS_NOTE in notes[cell.pointer]:
+                target.fill = PREFILLED_FILL
+
+    starts = [GRID_LEFT + index for index in range(grid.width + 1)]
+    drawn = draw_grid(SheetSink(ws), grid, GRID_TOP, starts, widths, data, row_height=ROW_HEIGHT)
     heights: dict[int, float] = {1: ws.row_dimensions[1].height, 2: ws.row_dimensions[2].height}
-    groups: list[tuple[int, int]] = []  # rows of a labelled group (（三）不予公开 …): one page
-    for cell in grid.cells:
-        row, col = GRID_TOP + cell.row, GRID_LEFT + cell.col
-        if cell.kind == "data":
-            slot = slots[cell.pointer]
-            style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER)
-            target = ws.cell(row, col)
-            target.protection, target.fill, target.alignment, target.font = (
-                UNLOCKED,
-                INPUT_FILL,
-                CENTER,
-                NORMAL,
-            )
-            value = _number_value(values.get(cell.pointer, MISSING))
-            if isinstance(value, str):
-                put_text(ws, row, col, value)
-            elif value is not None:
-                target.value = value
-            if cell.pointer in notes:
-                _comment(ws, slot, notes[cell.pointer])
-                if PREVIOUS_NOTE in notes[cell.pointer]:
-                    target.fill = PREFILLED_FILL
-        else:
-            fill = HEADER_FILL if cell.kind in ("header", "note", "block") else LABEL_FILL
-            align = LEFT if cell.kind == "label" else CENTER  # block bands are centred, as printed
-            if cell.kind == "label" and cell.rowspan > 3 and cell.col == 0 and label_columns > 1:
-                align = VERTICAL
-            style_range(ws, row, col, cell.rowspan, cell.colspan, border=BORDER, fill=fill)
-            if cell.text:
-                target = put_text(ws, row, col, cell.text)
-                target.font = BOLD if cell.kind in ("header", "block") else NORMAL
-                target.alignment = align
-            if cell.rowspan == 1 and cell.text:
-                width = sum(widths[cell.col : cell.col + cell.colspan])
-                heights[row] = max(heights.get(row, ROW_HEIGHT), text_height(cell.text, width))
-            elif cell.kind == "label" and cell.rowspan > 1 and cell.col > 0:
-                groups.append((row, row + cell.rowspan - 1))
-        merge(ws, row, col, cell.rowspan, cell.colspan)
+    heights.update(drawn.heights)
+    groups = drawn.groups  # rows of a labelled group (（三）不予公开 …): one page
     for row in range(GRID_TOP, GRID_TOP + grid.height):
-        ws.row_dimensions[row].height = heights.setdefault(row, ROW_HEIGHT)
+        ws.row_dimensions[row].height = heights[row]
     _number_validations(ws, list(slots.values()))
     bottom = GRID_TOP + grid.height + 1
     titles = identity_titles(layout, table_id)
