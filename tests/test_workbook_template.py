@@ -308,3 +308,21 @@ def test_template_command_refuses_what_it_cannot_write(tmp_path):
     unwritable = runner.invoke(main, ["template", "-o", str(blocker / "a.xlsx")])
     assert unwritable.exit_code == 1 and "无法写入" in unwritable.output
     assert unwritable.exception is None or isinstance(unwritable.exception, SystemExit)
+
+
+def test_the_guide_sheet_is_the_layouts_template_guide():
+    """填报说明 is data: each entry of the layout's ``template_guide`` is one paragraph, its
+    placeholders filled; the statutory deadlines come from D.late's variants."""
+    from report_kit.layout import load_layout
+    from report_kit.workbook_map import workbook_map
+    from report_kit.writers.template_xlsx import deadline_lines, guide_paragraphs
+
+    layout = load_layout()
+    paragraphs = [text for text, _ in guide_paragraphs(workbook_map(), layout, {})]
+    entries = [entry["text"] for entry in layout.raw["template_guide"] if "text" in entry]
+    deadlines = deadline_lines(layout)
+    assert len(paragraphs) == len(entries) + len(deadlines)
+    assert paragraphs[-len(deadlines) :] == deadlines
+    assert not [text for text in paragraphs if "{" in text or "}" in text]
+    assert [text for text in entries if "{" not in text] == [text for text in paragraphs if text in entries]
+    assert any(layout.drawn_as("applicants").raw["note"].strip("（）") in text for text in paragraphs)

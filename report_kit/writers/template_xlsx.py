@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from report_kit.atomic import atomic_path
-from report_kit.catalogue import load_catalogue
+from report_kit.catalogue import load_catalogue, render
 from report_kit.grid import GridCell
 from report_kit.layout import Layout, load_layout
 from report_kit.rules.context import MISSING
@@ -174,85 +174,69 @@ def identity_titles(layout: Layout, table_id: str) -> list[str]:
 
 
 def deadline_lines(layout: Layout) -> list[str]:
+    """The statutory deadlines of ``D.late``, one line each (wording: the rule's variants)."""
     rule = load_catalogue(layout.format)["D.late"]
     kinds = layout.enums["kind"]
     lines = []
     for entry in rule.raw["deadlines"]:
         if entry.get("none"):
             who = "、".join(kinds.get(k, k) for k in entry.get("kind", ()))
-            lines.append(f"{who}：国家未规定统一期限，按本地政务公开办的要求公布。")
+            lines.append(rule.variant("none", {"kinds": who}))
         else:
-            lines.append(f"{entry['label']}：次年{entry['month']}月{entry['day']}日前公布。")
+            lines.append(rule.variant("by", entry))
     return lines
 
 
 # ---------------------------------------------------------------- sheets
 
 
+GUIDE_STYLES = {"title": TITLE_FONT, "hint": HINT_FONT, "heading": BOLD}
+
+
+def guide_paragraphs(wmap: WorkbookMap, layout: Layout, values: dict) -> list[tuple[str, Font]]:
+    """The 填报说明 sheet's paragraphs: the layout's ``template_guide`` with its placeholders
+    filled from the layout, the catalogue and the workbook map, and the deadlines of
+    ``D.late`` where the guide says ``{"insert": "deadlines"}``."""
+    unit = values.get("/unit/name") or ""
+    year = values.get("/year")
+    fill = {
+        **{table_id: table.name for table_id, table in layout.tables.items()},  # {T2}: 表二
+        "report_title": layout.raw["report_title"].format(unit=unit, year=year if year else "____"),
+        "format_title": layout.raw["title"],
+        "notice": layout.raw["notice"],
+        "template_version": TEMPLATE_VERSION,
+        "meta_sheet": META_TITLE_SHEET,
+        "meta_labels": "、".join(
+            slot.label
+            for slot in wmap.slots_of(META_TITLE_SHEET)
+            if slot.kind != "enum" or slot.enum != "format"
+        ),
+        "table_sheets": "”“".join(wmap.grids),
+        "text_sheet": TEXT_SHEET,
+        "text_sections": "、".join(
+            section_title(s) + (f"（{'、'.join(i['label'] for i in s['items'])}）" if s.get("items") else "")
+            for s in layout.sections
+            if "pointer" in s
+        ),
+        "fees": layout.tables["fees"].title,
+        "balance": load_catalogue(layout.format)["T3.balance"].title,
+        "balance_note": layout.drawn_as("applicants").raw["note"].strip("（）"),
+    }
+    paragraphs: list[tuple[str, Font]] = []
+    for entry in layout.raw["template_guide"]:
+        if entry.get("insert") == "deadlines":
+            paragraphs += [(line, NORMAL) for line in deadline_lines(layout)]
+            paragraphs += [(line, BOLD) for line in _own_deadline(layout, values)]
+        else:
+            paragraphs.append((render(entry["text"], fill), GUIDE_STYLES.get(entry.get("style"), NORMAL)))
+    return paragraphs
+
+
 def _guide(wb: Workbook, wmap: WorkbookMap, layout: Layout, values: dict) -> None:
     ws = wb.active
     ws.title = GUIDE_SHEET
-    unit = values.get("/unit/name") or ""
-    year = values.get("/year")
-    title = layout.raw["report_title"].format(unit=unit, year=year if year else "____")
     ws.column_dimensions["A"].width = GUIDE_WIDTH
-    overview = next(s for s in layout.sections if s["key"] == "overview")
-    other = next(s for s in layout.sections if s["key"] == "other")
-    tables = list(wmap.grids)
-    balance = load_catalogue(layout.format)["T3.balance"].title
-    meta_labels = "、".join(
-        slot.label for slot in wmap.slots_of(META_TITLE_SHEET) if slot.kind != "enum" or slot.enum != "format"
-    )
-    paragraphs: list[tuple[str, Font]] = [
-        (f"{title} · 填报模板", TITLE_FONT),
-        (f"格式：{layout.raw['title']}（{layout.raw['notice']}）。模板版本：{TEMPLATE_VERSION}。", HINT_FONT),
-        ("一、谁填什么", BOLD),
-        (
-            f"1.“{META_TITLE_SHEET}”：{meta_labels}。带下拉箭头的从列表中选择；格式版本固定，请勿修改。",
-            NORMAL,
-        ),
-        (
-            f"2.“{'”“'.join(tables)}”：按国家格式填写统计数字，只在白色单元格中填写，灰色单元格是表格标签。",
-            NORMAL,
-        ),
-        (
-            f"3.“{TEXT_SHEET}”：{section_title(overview)}（"
-            + "、".join(item["label"] for item in overview["items"])
-            + "）、"
-            + "、".join(
-                section_title(s) for s in layout.sections if "pointer" in s and s["key"] != "overview"
-            )
-            + "（"
-            + "、".join(item["label"] for item in other["items"])
-            + f"），以及{layout.tables['fees'].title}的数字。每项写在右侧的大单元格中，可以分多段"
-            "（单元格内换行：Alt+Enter）。",
-            NORMAL,
-        ),
-        ("二、填写要求", BOLD),
-        ("1.没有发生的事项填0，不要留空；留空的单元格按0处理，但检查时会给出警告。", NORMAL),
-        ("2.件数一律填阿拉伯数字整数，不要带“件”“个”等单位，不要填“无”“/”“—”或中文数字。", NORMAL),
-        (
-            f"3.{layout.tables['T2'].name}“行政事业性收费”的单位是万元，可以有小数；"
-            f"{layout.tables['fees'].title}的金额单位是元。",
-            NORMAL,
-        ),
-        ("4.总计单元格也要填写：带红色小三角的单元格有批注，写明它应等于哪些项之和。", NORMAL),
-        (f"5.{balance}（{layout.tables['T3'].raw['note'].strip('（）')}）。", NORMAL),
-        (
-            "6.不要插入或删除行列，不要改工作表名称，不要复制到别的工作簿里填写：程序按单元格位置读取数据。"
-            "工作表保护没有密码，但撤销保护后改动结构会使模板无法读取。",
-            NORMAL,
-        ),
-        ("三、怎样检查", BOLD),
-        ("填好后保存为 .xlsx 文件（不要另存为 .xls 或 .csv），在命令行中执行：", NORMAL),
-        ("    report-kit check 文件.xlsx", NORMAL),
-        ("需要把问题标在表格上时执行（生成一份副本，错误标红、警告标黄，并附批注）：", NORMAL),
-        ("    report-kit check 文件.xlsx --annotate 批注.xlsx", NORMAL),
-        ("四、公布期限（《中华人民共和国政府信息公开条例》第四十九条）", BOLD),
-        *((line, NORMAL) for line in deadline_lines(layout)),
-        *((line, BOLD) for line in _own_deadline(layout, values)),
-    ]
-    for row, (text, font) in enumerate(paragraphs, start=1):
+    for row, (text, font) in enumerate(guide_paragraphs(wmap, layout, values), start=1):
         cell = put_text(ws, row, 1, text)
         cell.font = font
         cell.alignment = LEFT
@@ -271,8 +255,9 @@ def _own_deadline(layout: Layout, values: dict) -> list[str]:
     rule = load_catalogue(layout.format)["D.late"]
     deadline, entry = deadline_for(rule, scope, kind, year)
     if deadline is None:
-        return [f"本单位{year}年度报告：按本地政务公开办规定的期限公布。"]
-    return [f"本单位{year}年度报告应于{deadline.year}年{deadline.month}月{deadline.day}日前公布。"]
+        return [rule.variant("own_none", {"year": year})]
+    dates = {"deadline_year": deadline.year, "deadline_month": deadline.month, "deadline_day": deadline.day}
+    return [rule.variant("own", {"year": year, **dates})]
 
 
 def section_title(section: dict) -> str:
