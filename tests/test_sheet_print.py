@@ -99,3 +99,21 @@ def test_review_findings_list_fills_the_place_of_every_finding(tmp_path: Path):
     assert not any(str(row["位置"]).startswith("/") for row in rows)
     syntax = next(row for row in rows if row["规则"] == "F.syntax")
     assert syntax["单位名称"] == "乙局" + FROM_FILE_NAME and "行" in syntax["位置"] and not syntax["项目名称"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.just(""), st.integers(), st.text(alphabet="ab 中，\n1", max_size=90)),
+            st.sampled_from([0.5, 5, 11, 22, 44]),
+        ),
+        max_size=5,
+    ),
+    st.sampled_from([9, 10.5, 11.0]),
+)
+def test_row_height_is_its_tallest_cell(cells, size):
+    """row_height counts lines once per row; it must stay the tallest text_height of the cells."""
+    from report_kit.writers.sheet_print import DEFAULT_ROW_HEIGHT, row_height
+
+    heights = [text_height(str(v), w, size) for v, w in cells if v not in (None, "")]
+    assert row_height(cells, size) == max(heights, default=DEFAULT_ROW_HEIGHT)

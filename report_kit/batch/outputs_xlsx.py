@@ -13,7 +13,6 @@ import io
 import math
 import re
 import zipfile
-from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from report_kit.writers.sheet_print import (
     text_height,
     wants_landscape,
 )
+from report_kit.writers.xlsx_rows import SheetRows, splice
 from report_kit.writers.xlsx_styles import BORDER, CENTER, GREEN_FILL, HEADER_FILL, ORANGE_FILL, RED_FILL
 
 HEADER_FONT = Font(bold=True)
@@ -130,6 +130,9 @@ def _header(ws, columns: list[tuple[str, str, int]]) -> None:
     )
 
 
+DISPLAYED_KEYS = frozenset({"late", "change_flag", "source_kind", "files", "kind"})  # what _display changes
+
+
 def _display(key: str, value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) <= 2**53:
         return str(value)  # beyond what a spreadsheet number holds (a typing slip): shown as text
@@ -156,7 +159,7 @@ def _rows(
     status_key: str | None = None,
     group_key: str | None = None,
     unprinted: int = 0,
-) -> None:
+) -> SheetRows:
     """A header and one line per row; write-only, so 10,000 files cost seconds, not minutes.
 
     Prints one page wide with the header on every page; text wraps and each row gets the
@@ -178,15 +181,19 @@ def _rows(
     keys = [key for _, key, _ in columns]
     for number, row in enumerate(rows, start=2):
         values = [
-            "" if key == "late" and not row.get("published_on") else safe_value(_display(key, row.get(key)))
-            for _, key, _ in columns
+            safe_value(value)
+            if type(value := row.get(key)) is str and key not in DISPLAYED_KEYS  # most cells: plain text
+            else ""
+            if key == "late" and not row.get("published_on")
+            else safe_value(_display(key, value))
+            for key in keys
         ]
         if "unit" in keys and "file" in row:
             values[keys.index("unit")] = safe_value(unit_or_guess(row))
         shown = [
             (value, width) for value, (_, key, width) in zip(values, printed) if key not in ONE_LINE_KEYS
         ]
-        heights[number] = ws.row_dimensions[number].height = row_height(shown, LIST_SIZE)
+        heights[number] = row_height(shown, LIST_SIZE)
         if group_key is not None:
             if groups and rows[number - 3].get(group_key) == row.get(group_key):
                 groups[-1] = (groups[-1][0], number)
@@ -194,30 +201,27 @@ def _rows(
                 groups.append((number, number))
         plan.append(values)
     break_pages(ws, heights, total_width=total, landscape=landscape, groups=groups, repeated=(1, 1))
-    # one style per column, made once and copied: styling 100,000 cells one by one costs seconds
+    # the rows are written as XML text at save time (writers/xlsx_rows.py): made into openpyxl
+    # cells, 100,000 of them cost most of a 10,000-file batch's output time
+    lines = SheetRows(ws, first_row=2)
     styles = [
-        _styled(ws, None, alignment=ONE_LINE if key in ONE_LINE_KEYS else TOP_WRAP, font=LIST_FONT)._style
+        lines.style_id(
+            _styled(ws, None, alignment=ONE_LINE if key in ONE_LINE_KEYS else TOP_WRAP, font=LIST_FONT)._style
+        )
         for _, key, _ in columns
     ]
     status_styles = {
-        status: _styled(ws, None, fill=fill, alignment=TOP_WRAP, font=LIST_FONT)._style
+        status: lines.style_id(_styled(ws, None, fill=fill, alignment=TOP_WRAP, font=LIST_FONT)._style)
         for status, fill in STATUS_FILLS.items()
     }
     at = next((i for i, (_, key, _) in enumerate(columns) if key == status_key), None)
-    for row, values in zip(rows, plan):
-        cells = [_like(ws, value, style) for value, style in zip(values, styles)]
+    for number, (row, values) in enumerate(zip(rows, plan), start=2):
+        cell_styles = styles
         if at is not None and row.get(status_key) in status_styles:
-            cells[at] = _like(ws, safe_value(row[status_key]), status_styles[row[status_key]])
-        ws.append(cells)
-
-
-def _like(ws, value: Any, style) -> WriteOnlyCell | Any:
-    """A cell of ``value`` (already made safe) in a copy of another cell's style."""
-    if value is None or value == "":
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    cell._style = copy(style)
-    return cell
+            cell_styles = [*styles]
+            cell_styles[at] = status_styles[row[status_key]]
+        lines.append(values, cell_styles, heights[number])
+    return lines
 
 
 class _Canvas:
@@ -464,30 +468,33 @@ def outcome_totals(flat: dict[str, Any]) -> list[tuple[str, int]]:
     return list(sums.items())
 
 
-def build_review_workbook(result: BatchResult) -> Workbook:
+def build_review_workbook(result: BatchResult) -> tuple[Workbook, list[SheetRows]]:
+    """The workbook, and the list rows that ``stable_bytes`` writes into it as it saves."""
     wb = Workbook(write_only=True)
     summary_columns = SUMMARY_COLUMNS + (YEAR_OVER_YEAR_COLUMNS if has_year_over_year(result) else [])
-    _rows(wb.create_sheet("汇总"), summary_columns, summary_rows(result), status_key="status")
-    _rows(
-        wb.create_sheet("问题清单"),
-        FINDING_COLUMNS,
-        finding_rows(result),
-        group_key="file",
-        unprinted=UNPRINTED,
-    )
+    lists = [
+        _rows(wb.create_sheet("汇总"), summary_columns, summary_rows(result), status_key="status"),
+        _rows(
+            wb.create_sheet("问题清单"),
+            FINDING_COLUMNS,
+            finding_rows(result),
+            group_key="file",
+            unprinted=UNPRINTED,
+        ),
+    ]
     roster = wb.create_sheet("名单核对")
     if result.roster is None:
         setup_print(roster)
         roster.append(["未提供报送名单（--roster），未进行名单核对。"])
     else:
-        _rows(roster, ROSTER_COLUMNS, result.roster, status_key=None)
+        lists.append(_rows(roster, ROSTER_COLUMNS, result.roster, status_key=None))
     if result.plan is not None:
         _plan_sheet(wb.create_sheet("工作要点落实"), result.plan)
     _aggregate_sheet(wb, result)
     stamp = dt.datetime.fromisoformat(result.generated_on)
     wb.properties.created = stamp
     wb.properties.creator = "report_kit"
-    return wb
+    return wb, lists
 
 
 PLAN_FILLS = {"已说明": GREEN_FILL, "未说明": ORANGE_FILL, "未报送": RED_FILL}
@@ -519,14 +526,16 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def stable_bytes(wb: Workbook, generated_on: str) -> bytes:
-    """The workbook's bytes with every timestamp fixed to the generation date."""
+def stable_bytes(wb: Workbook, generated_on: str, rows: list[SheetRows] = ()) -> bytes:
+    """The workbook's bytes with every timestamp fixed to the generation date, and ``rows``
+    written into their sheets (``writers/xlsx_rows.py``)."""
     from report_kit.writers.safe_cells import sanitise_workbook
 
     sanitise_workbook(wb)
     raw = io.BytesIO()
     wb.save(raw)
     stamp = f"{generated_on}T00:00:00Z".encode()
+    spliced = {lines.worksheet.path.lstrip("/"): lines for lines in rows if len(lines)}
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
@@ -539,9 +548,13 @@ def stable_bytes(wb: Workbook, generated_on: str) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, data)
+            if info.filename in spliced:
+                splice(data, spliced[info.filename], dst, fixed)
+            else:
+                dst.writestr(fixed, data)
     return out.getvalue()
 
 
 def write_review_workbook(result: BatchResult, target: Path) -> None:
-    target.write_bytes(stable_bytes(build_review_workbook(result), result.generated_on))
+    wb, lists = build_review_workbook(result)
+    target.write_bytes(stable_bytes(wb, result.generated_on, lists))
