@@ -148,13 +148,10 @@ def test_batch_archive_and_history_use_the_new_revision(copy, work):
     assert NEW_FIGURE in result.stdout and "2024" in result.stdout and "2025" in result.stdout
 
 
-def test_no_python_file_names_a_revision():
-    """Revision ids and their first years live in schemas/formats.json only (docstrings aside)."""
+def _constants(values: set) -> list[str]:
+    """Where a string or number constant of report_kit (docstrings aside) is one of ``values``."""
     import ast
 
-    registry = json.loads((ROOT / "schemas" / "formats.json").read_text(encoding="utf-8"))["formats"]
-    ids = {entry["id"] for entry in registry}
-    years = {entry["from_year"] for entry in registry}
     found = []
     for path in sorted((ROOT / "report_kit").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -169,6 +166,25 @@ def test_no_python_file_names_a_revision():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Constant) or id(node) in docstrings or isinstance(node.value, bool):
                 continue
-            if node.value in ids or node.value in years:
+            if node.value in values:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
-    assert found == []
+    return found
+
+
+def test_no_python_file_names_a_revision():
+    """Revision ids and their first years live in schemas/formats.json only (docstrings aside)."""
+    registry = json.loads((ROOT / "schemas" / "formats.json").read_text(encoding="utf-8"))["formats"]
+    ids = {entry["id"] for entry in registry}
+    years = {entry["from_year"] for entry in registry}
+    assert _constants(ids | years) == []
+
+
+def test_no_python_file_names_a_statistical_table():
+    """Table ids (表二/表三/表四's ``T2``…) come from the layout: code asks ``statistical_tables``,
+    ``drawn_as(kind)`` or a grid, never names one."""
+    registry = json.loads((ROOT / "schemas" / "formats.json").read_text(encoding="utf-8"))["formats"]
+    tables = set()
+    for entry in registry:
+        layout = json.loads((ROOT / "schemas" / f"layout-{entry['id']}.json").read_text(encoding="utf-8"))
+        tables |= set(layout["tables"])
+    assert tables and _constants(tables) == []

@@ -57,11 +57,12 @@ class Reading:
 
 
 def entries(layout: Layout) -> list[Entry]:
-    """The printed rows of 表二, 表三, 表四 in order (表四's three groups as one label-less run)."""
+    """The printed rows of the statistical tables (表二, 表三, 表四) in layout order (a table the
+    ingest data reads as ``one_run``, 表四's three groups, as one label-less run)."""
     fmt = layout.format
     one_run = ingest_data(fmt).get("one_run", {})
     out: list[Entry] = []
-    for table_id in ("T2", "T3", "T4"):
+    for table_id in layout.statistical_tables:
         table = layout.tables[table_id]
         if table_id in one_run:
             pointers, types, columns, groups = [], [], [], []
