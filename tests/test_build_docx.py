@@ -539,3 +539,18 @@ def test_annex_rule_ids_break_between_words_and_minus_signs_stay_with_numbers():
     assert all(
         p.replace("\u200b", "").replace("\u2212", "-") == f.message for p, f in zip(problems, shape.findings)
     )
+
+
+def test_the_committed_word_template_is_what_its_script_builds(tmp_path):
+    """templates/report-template.docx is reproducible: the script rebuilds it byte for byte, so
+    any change to it (or to what the script writes) is deliberate and reviewed."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "report-template.docx"
+    script = ROOT / "templates" / "build_docx_template.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(out)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == (ROOT / "templates" / "report-template.docx").read_bytes()

@@ -323,7 +323,7 @@ def run_batch(
 
 
 def review_entries(
-    entries: list[dict[str, Any]],
+    entries: list[BatchEntry],
     *,
     roster: list[RosterUnit] | None = None,
     year: int | None = None,
