@@ -11,8 +11,11 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
+def atomic_path(target: str | os.PathLike, *, private: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; it replaces ``target`` only on success.
+
+    The file gets the mode any new file gets (0666 minus the umask), like the outputs of every
+    other program: mkstemp's 0600 is kept only for ``private`` files (the secret upload links)."""
     target = Path(target)
     if target.exists() and not target.is_file() and not target.is_dir():
         yield target  # a device or pipe (/dev/null, /dev/full): written in place, never replaced
@@ -23,14 +26,16 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
+        if not private and temp.exists():
+            usual_permissions(temp)
         os.replace(temp, target)
     finally:
         if temp.exists():
             temp.unlink()
 
 
-def write_bytes(target: str | os.PathLike, data: bytes) -> None:
-    with atomic_path(target) as temp:
+def write_bytes(target: str | os.PathLike, data: bytes, *, private: bool = False) -> None:
+    with atomic_path(target, private=private) as temp:
         temp.write_bytes(data)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from report_kit.batch.names import RESERVED_CHARACTERS
 from report_kit.findings import Finding
 from report_kit.formats import revision_of
 from report_kit.grid import Grid, rows_of, table_grid
@@ -444,7 +445,8 @@ def build_content(
 
 
 MAX_FILENAME_BYTES = 230  # 255 bytes per name on ext4, less the atomic writer's temporary prefix and suffix
-_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# the reserved characters of every file system, C0/C1 controls and bidi overrides: one list
+_UNSAFE_FILENAME = re.compile(RESERVED_CHARACTERS.pattern + "+")
 
 
 def default_filename(submission: dict, suffix: str = ".docx") -> str:

@@ -7,7 +7,7 @@ import os
 
 from report_kit.archive.figures import figure_list, key_figures
 from report_kit.archive.store import Archive, stored_json
-from report_kit.atomic import atomic_path, usual_permissions
+from report_kit.atomic import atomic_path
 
 COLUMNS = (
     "单位名称",
@@ -76,7 +76,6 @@ def export_json(archive: Archive, target: str | os.PathLike, **selection) -> int
     records = export_records(archive, **selection)
     with atomic_path(target) as temp:
         temp.write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        usual_permissions(temp)  # an export is shared like any other output (umask, not 0600)
     return len(records)
 
 
@@ -134,5 +133,4 @@ def export_xlsx(archive: Archive, target: str | os.PathLike, **selection) -> int
     sanitise_workbook(workbook)
     with atomic_path(target) as temp:
         workbook.save(temp)
-        usual_permissions(temp)
     return len(records)

@@ -22,6 +22,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from report_kit.batch.clean import clean
 from report_kit.catalogue import load_catalogue
 from report_kit.rules.context import resolve
 from report_kit.years import as_year, is_year
@@ -163,8 +164,9 @@ class YearOverYear:
             yoy = year_over_year(submission, None, self.change_factor)
         if result.source_map:
             findings = [attach_cells(f, result.source_map) for f in findings]
-        entry["findings"].extend(f.to_dict() for f in findings)
-        entry["previous"] = yoy
+        # added after the worker cleaned the entry: names quoted from the report are cleaned here
+        entry["findings"].extend(clean([f.to_dict() for f in findings]))
+        entry["previous"] = clean(yoy)
         if self.add:
             self._archive(entry, submission, path)
 

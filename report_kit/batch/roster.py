@@ -119,13 +119,15 @@ def _csv_rows(path: Path) -> list[list]:
     if path.stat().st_size > ROSTER_MAX_BYTES:
         raise RosterError(f"名单“{path.name}”超过20MB，不像是一份报送名单。")
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+    # Excel's 「Unicode 文本」 (and WPS) save UTF-16 with a byte-order mark: the mark says it all
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
+    else:  # gb18030 refuses a few byte pairs; a broken UTF-16 file ends here too
         raise RosterError(f"名单“{path.name}”的编码无法识别，请另存为UTF-8编码的CSV。")
     # 「另存为 文本文件（制表符分隔）」 renamed to .csv is common: tabs and no commas in the header
     text = text.replace("\x00", "")  # a NUL byte (a broken export) would stop the csv module

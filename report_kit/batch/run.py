@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from report_kit.batch.aggregate import Aggregator, cell_pointers
-from report_kit.batch.clean import display_path
+from report_kit.batch.clean import clean, display_path
 from report_kit.batch.discover import discover
 from report_kit.batch.execute import FILE_TIMEOUT, POOL_THRESHOLD, default_jobs, execute
 from report_kit.batch.progress import Progress
@@ -94,7 +94,7 @@ def _status(entry: dict) -> str:
 
 
 def _add(entry: dict, finding) -> None:
-    entry["findings"].append(finding.to_dict())
+    entry["findings"].append(clean(finding.to_dict()))  # the entry was cleaned by the worker
 
 
 def _expected_year(entries: list[BatchEntry], declared: int | None) -> int | None:

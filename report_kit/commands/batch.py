@@ -58,6 +58,7 @@ def plan_path(plan):
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="审核结果文件夹。")
 @click.option(
     "--roster",
+    metavar="文件",
     callback=lambda ctx, param, value: _existing(value, folder=False),
     help="报送名单（.xlsx 或 .csv），须有“单位名称”列。",
 )

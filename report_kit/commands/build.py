@@ -115,7 +115,7 @@ def build(submission, output, html_path, errors_path, force, template, previous,
     )
     target = Path(output) if output else Path.cwd() / default_filename(report.submission)
 
-    from report_kit.atomic import atomic_path, usual_permissions
+    from report_kit.atomic import atomic_path
     from report_kit.writers.report_docx import fill_document
     from report_kit.writers.report_html import render_html
 
@@ -128,12 +128,10 @@ def build(submission, output, html_path, errors_path, force, template, previous,
         with contextlib.ExitStack() as stack:
             temp = stack.enter_context(atomic_path(target))
             document.save(os.fspath(temp))
-            usual_permissions(temp)
             if html_path:
                 writing = html_path
                 temp = stack.enter_context(atomic_path(html_path))
                 temp.write_bytes(render_html(content).encode("utf-8"))
-                usual_permissions(temp)
             writing = target
     except OSError as exc:
         raise _write_error(writing, exc) from None

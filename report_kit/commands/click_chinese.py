@@ -85,6 +85,8 @@ ARGUMENT_NAMES = {
     "PATH": "路径",
     "PLAN": "工作要点",
     "SOURCE": "来源文件",
+    "REPORTS": "报告文件",
+    "ROOT": "工作文件夹",
 }
 USAGE_PIECES = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
 

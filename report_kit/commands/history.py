@@ -15,7 +15,7 @@ from report_kit.commands.options import format_option
 def history(unit, archive_path, fmt):
     """列出某单位历年报告的主要数字（依申请公开、复议诉讼、行政规范性文件）及与上年相比的增减。
 
-    UNIT 为单位名称、曾用名（见 archive alias）或统一社会信用代码。
+    单位：单位名称、曾用名（见 archive alias）或统一社会信用代码。
     """
     from report_kit.archive.figures import MISSING, figure_list, key_figures
     from report_kit.archive.table import render_table

@@ -14,7 +14,11 @@ from report_kit.commands.options import deadline_option, load_roster, today_opti
 @click.argument("root", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只允许本机访问。")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="监听端口。")
-@click.option("--roster", help="报送名单（.xlsx 或 .csv），须有“单位名称”列；为名单内每个单位生成专属链接。")
+@click.option(
+    "--roster",
+    metavar="文件",
+    help="报送名单（.xlsx 或 .csv），须有“单位名称”列；为名单内每个单位生成专属链接。",
+)
 @click.option("--year", type=click.IntRange(2008, 2100), help="本次报送的报告年度。")
 @deadline_option()
 @click.option(

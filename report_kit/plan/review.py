@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from report_kit.batch.clean import clean
 from report_kit.plan.coverage import addresses, coverage_findings, index_of
 from report_kit.plan.ledger import Ledger
 
@@ -52,7 +53,7 @@ def review_plan(entries: list[dict[str, Any]], ledger: Ledger, roster=None) -> d
             column["file"] = entry["file"]
             column["text"] = entry.get("work_plan") or ""
         submission = _mini(name, entry.get("unit_kind") or column["kind"], entry.get("work_plan") or "")
-        entry["findings"].extend(f.to_dict() for f in coverage_findings(ledger, submission))
+        entry["findings"].extend(clean([f.to_dict() for f in coverage_findings(ledger, submission)]))
     rows = [
         {"id": task.id, "number": task.number, "task": task.opening(30), "statuses": [""] * len(columns)}
         for task in ledger.tasks

@@ -165,5 +165,5 @@ def links_csv(store: Store, base_url: str) -> bytes:
 def write_links_csv(store: Store, root: str | os.PathLike, base_url: str) -> Path:
     """Write ROOT/访问链接.csv atomically, readable only by its owner (it holds every secret)."""
     target = Path(root) / LINKS_NAME
-    write_bytes(target, links_csv(store, base_url))  # mkstemp: the file stays 0600
+    write_bytes(target, links_csv(store, base_url), private=True)  # secret links: the file stays 0600
     return target

@@ -18,7 +18,6 @@ from report_kit.findings import FileReport, Finding
 from report_kit.os_errors import os_reason
 from report_kit.repairs import suspects
 from report_kit.settings import SEVERITY_LABELS
-from report_kit.writers.template_xlsx import usual_permissions
 
 RESULT_SHEET = "校验结果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own 「差」 and 「中性」 colours
@@ -115,7 +114,6 @@ def _annotate(source: Path, report: FileReport, target: Path) -> int:
     sanitise_workbook(book)
     with atomic_path(target) as temp:
         book.save(temp)
-        usual_permissions(temp)
     return len(by_cell)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from report_kit.atomic import atomic_path, usual_permissions
+from report_kit.atomic import atomic_path
 from report_kit.findings import FileReport
 from report_kit.writers.findings_data import CSV_COLUMNS, flatten, render_csv, render_json
 from report_kit.writers.safe_cells import safe_value, sanitise_workbook
@@ -46,7 +46,6 @@ def write_errors(report: FileReport, path: str | os.PathLike) -> str:
             book = _build_xlsx(report)
             sanitise_workbook(book)
             book.save(temp)
-        usual_permissions(temp)
     return kind
 
 

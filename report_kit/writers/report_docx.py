@@ -31,7 +31,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from report_kit.atomic import atomic_path, usual_permissions
+from report_kit.atomic import atomic_path
 from report_kit.os_errors import os_reason
 from report_kit.phrase_breaks import name_lines, text_width, title_lines
 from report_kit.report_content import (
@@ -802,4 +802,3 @@ def save_docx(document: Document, path: str | os.PathLike) -> None:
     the colleagues who print and seal it."""
     with atomic_path(path) as temp:
         document.save(os.fspath(temp))
-        usual_permissions(temp)

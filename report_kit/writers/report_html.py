@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable
 from html import escape
 
-from report_kit.atomic import atomic_path, usual_permissions
+from report_kit.atomic import atomic_path
 from report_kit.report_content import MARK_NAMES, ReportContent, Table, TableCell
 
 # Font stacks: the official faces first (present on government PCs), then the faces of
@@ -307,4 +307,3 @@ def write_html(content: ReportContent, path: str | os.PathLike) -> None:
     data = render_html(content).encode("utf-8")
     with atomic_path(path) as temp:
         temp.write_bytes(data)
-        usual_permissions(temp)

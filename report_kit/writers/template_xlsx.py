@@ -534,11 +534,3 @@ def write_workbook(
     sanitise_workbook(wb)
     with atomic_path(path) as temp:
         wb.save(temp)
-        usual_permissions(temp)
-
-
-def usual_permissions(path: str | os.PathLike) -> None:
-    """atomic_path's temporary file is 0600; a template is meant to be shared (umask applies)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
